@@ -1,0 +1,191 @@
+"""The errors partnerdomain raises, under one root.
+
+Catch :class:`PartnerDomainError` to handle every error of the library at once, or a
+subclass to handle one kind. Each error carries the facts that explain it as
+attributes (what was wrong, with what value, what was expected), so that a caller can
+report it without parsing the message.
+
+This module imports nothing else of the package: every layer may raise these errors.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = [
+    "CurrencyMismatchError",
+    "DanglingReference",
+    "DuplicateId",
+    "PartnerDomainError",
+    "ReferentialIntegrityError",
+    "UnknownIdError",
+    "ValidationError",
+]
+
+
+class PartnerDomainError(Exception):
+    """The root of every error partnerdomain raises."""
+
+
+class ValidationError(PartnerDomainError, ValueError):
+    """A value, or an object under construction, broke a rule of the domain model.
+
+    Attributes:
+        entity: The name of the type being built, e.g. ``"Partner"``.
+        field: The field that holds the offending value, e.g. ``"certifications"``.
+        value: The offending value itself.
+        expected: What the field accepts, in words.
+    """
+
+    def __init__(self, entity: str, field: str, value: object, expected: str) -> None:
+        """Build the error from what was wrong, with what value and what was expected."""
+        self.entity = entity
+        self.field = field
+        self.value = value
+        self.expected = expected
+        msg = f"{entity}.{field}: expected {expected}, got {value!r}"
+        super().__init__(msg)
+
+    def __reduce__(self) -> tuple[type[ValidationError], tuple[str, str, object, str]]:
+        """Pickle with the constructor's arguments, so errors survive process pools."""
+        return (type(self), (self.entity, self.field, self.value, self.expected))
+
+
+class CurrencyMismatchError(PartnerDomainError, ValueError):
+    """Two amounts of money in different currencies were combined or compared.
+
+    Attributes:
+        operation: What was attempted, e.g. ``"+"`` or ``"<"``.
+        left: The currency of the left operand.
+        right: The currency of the right operand.
+    """
+
+    def __init__(self, operation: str, left: str, right: str) -> None:
+        """Build the error from the operation and the two currencies."""
+        self.operation = operation
+        self.left = left
+        self.right = right
+        msg = (
+            f"cannot apply {operation!r} to {left} and {right}: amounts in different "
+            f"currencies never mix; convert one first with Money.convert(currency, rate)"
+        )
+        super().__init__(msg)
+
+    def __reduce__(self) -> tuple[type[CurrencyMismatchError], tuple[str, str, str]]:
+        """Pickle with the constructor's arguments."""
+        return (type(self), (self.operation, self.left, self.right))
+
+
+class UnknownIdError(PartnerDomainError, KeyError):
+    """A lookup by id found nothing.
+
+    Attributes:
+        kind: The kind of entity looked up, e.g. ``"partner"``.
+        id: The id that was not found.
+    """
+
+    def __init__(self, kind: str, id: str) -> None:  # noqa: A002 - "id" is the domain's word
+        """Build the error from the kind of entity and the missing id."""
+        self.kind = kind
+        self.id = id
+        super().__init__(kind, id)
+
+    def __str__(self) -> str:
+        """Say which id of which kind is unknown."""
+        return f"no {self.kind} with id {self.id!r}"
+
+    def __reduce__(self) -> tuple[type[UnknownIdError], tuple[str, str]]:
+        """Pickle with the constructor's arguments."""
+        return (type(self), (self.kind, self.id))
+
+
+@attrs.frozen(kw_only=True)
+class DanglingReference:
+    """One reference from an entity to an id that does not exist.
+
+    Attributes:
+        source_kind: The kind of entity holding the reference, e.g. ``"opportunity"``.
+        source_id: The id of that entity.
+        field: The field holding the reference, e.g. ``"partner_id"``.
+        target_kind: The kind of entity the reference should point to.
+        target_id: The id that was not found.
+    """
+
+    source_kind: str
+    source_id: str
+    field: str
+    target_kind: str
+    target_id: str
+
+    def __str__(self) -> str:
+        """Describe the reference in one line."""
+        return (
+            f"{self.source_kind} {self.source_id!r}: {self.field} refers to "
+            f"{self.target_kind} {self.target_id!r}, which is not in the portfolio"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class DuplicateId:
+    """An id used by more than one entity of the same kind.
+
+    Attributes:
+        kind: The kind of entity, e.g. ``"partner"``.
+        id: The repeated id.
+        count: How many entities use it.
+    """
+
+    kind: str
+    id: str
+    count: int
+
+    def __str__(self) -> str:
+        """Describe the duplicate in one line."""
+        return f"{self.kind} id {self.id!r} is used {self.count} times"
+
+
+class ReferentialIntegrityError(PartnerDomainError, ValueError):
+    """A portfolio's entities do not fit together.
+
+    Lists every problem found, not only the first: each dangling reference, each
+    duplicated id, and each amount in a currency other than the portfolio's.
+
+    Attributes:
+        dangling: Every reference to an id that does not exist.
+        duplicates: Every id used by more than one entity of a kind.
+        currency_problems: Every amount not in the portfolio's reporting currency, as
+            human-readable lines.
+    """
+
+    def __init__(
+        self,
+        dangling: Iterable[DanglingReference] = (),
+        duplicates: Iterable[DuplicateId] = (),
+        currency_problems: Iterable[str] = (),
+    ) -> None:
+        """Build the error from every problem found."""
+        self.dangling = tuple(dangling)
+        self.duplicates = tuple(duplicates)
+        self.currency_problems = tuple(currency_problems)
+        lines = [str(p) for p in self.duplicates]
+        lines += [str(p) for p in self.dangling]
+        lines += list(self.currency_problems)
+        count = len(lines)
+        shown = "\n  ".join(lines[:50])
+        more = f"\n  ... and {count - 50} more" if count > 50 else ""
+        msg = f"the portfolio is not consistent ({count} problem(s)):\n  {shown}{more}"
+        super().__init__(msg)
+
+    def __reduce__(
+        self,
+    ) -> tuple[
+        type[ReferentialIntegrityError],
+        tuple[tuple[DanglingReference, ...], tuple[DuplicateId, ...], tuple[str, ...]],
+    ]:
+        """Pickle with the constructor's arguments."""
+        return (type(self), (self.dangling, self.duplicates, self.currency_problems))

@@ -1,0 +1,138 @@
+"""An immutable, hashable mapping, and the deep freezing of JSON-like values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import TypeAlias, TypeVar, overload
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+#: A frozen JSON-like value, as kept in an entity's custom fields.
+FrozenJSON: TypeAlias = (
+    "None | bool | int | float | str | Decimal | tuple[FrozenJSON, ...] | FrozenMap[str, FrozenJSON]"
+)
+
+
+class FrozenMap(Mapping[K, V]):
+    """A read-only mapping that can be hashed and compared like a dict.
+
+    Entities are frozen, so the mappings they hold must be too: a ``FrozenMap`` has
+    no method that changes it. It compares equal to any mapping with the same items
+    and keeps the order its items were given in.
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    _data: dict[K, V]
+    _hash: int | None
+
+    @overload
+    def __init__(self) -> None: ...
+    @overload
+    def __init__(self, items: Mapping[K, V]) -> None: ...
+    @overload
+    def __init__(self, items: Iterator[tuple[K, V]] | list[tuple[K, V]]) -> None: ...
+    def __init__(self, items: object = ()) -> None:
+        """Copy the given mapping or pairs; later changes to them do not show here."""
+        object.__setattr__(self, "_data", dict(items))  # type: ignore[call-overload]
+        object.__setattr__(self, "_hash", None)
+
+    def __getitem__(self, key: K) -> V:
+        """Return the value stored under ``key``."""
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        """Iterate over the keys in their original order."""
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        """Return the number of items."""
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        """Say whether ``key`` is present."""
+        return key in self._data
+
+    def __hash__(self) -> int:
+        """Hash by content; raises ``TypeError`` if a value is not hashable."""
+        if self._hash is None:
+            object.__setattr__(self, "_hash", hash(frozenset(self._data.items())))
+        assert self._hash is not None  # noqa: S101 - set just above; narrows the type
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        """Compare equal to any mapping with the same items."""
+        if isinstance(other, FrozenMap):
+            return self._data == other._data
+        if isinstance(other, Mapping):
+            return self._data == dict(other.items())
+        return NotImplemented
+
+    def __setattr__(self, name: str, value: object) -> None:
+        """Refuse every attribute change: the mapping is frozen."""
+        msg = "FrozenMap is immutable"
+        raise AttributeError(msg)
+
+    def __repr__(self) -> str:
+        """Show the items like a dict."""
+        return f"FrozenMap({self._data!r})"
+
+    def __reduce__(self) -> tuple[type[FrozenMap[K, V]], tuple[dict[K, V]]]:
+        """Pickle by content."""
+        return (type(self), (self._data,))
+
+    def to_dict(self) -> dict[K, V]:
+        """Return a new, mutable ``dict`` with the same items (not deep)."""
+        return dict(self._data)
+
+
+def freeze_json(value: object) -> FrozenJSON:
+    """Return a deeply frozen copy of a JSON-like value.
+
+    Lists and tuples become tuples, mappings become :class:`FrozenMap`; scalars are
+    kept as they are. Raises ``TypeError`` for anything else, and for mapping keys
+    that are not strings.
+    """
+    if value is None or isinstance(value, (bool, int, float, str, Decimal)):
+        return value
+    if isinstance(value, FrozenMap) and all(
+        isinstance(k, str) and _is_frozen(v) for k, v in value.items()
+    ):
+        return value
+    if isinstance(value, Mapping):
+        out: dict[str, FrozenJSON] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                msg = f"mapping keys must be strings, got {key!r}"
+                raise TypeError(msg)
+            out[key] = freeze_json(item)
+        return FrozenMap(out)
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze_json(item) for item in value)
+    msg = f"{type(value).__name__} is not a JSON-like value"
+    raise TypeError(msg)
+
+
+def _is_frozen(value: object) -> bool:
+    if value is None or isinstance(value, (bool, int, float, str, Decimal)):
+        return True
+    if isinstance(value, tuple):
+        return all(_is_frozen(v) for v in value)
+    if isinstance(value, FrozenMap):
+        return all(isinstance(k, str) and _is_frozen(v) for k, v in value.items())
+    return False
+
+
+def thaw_json(value: FrozenJSON) -> object:
+    """Return a mutable, JSON-ready copy of a frozen value (tuples become lists)."""
+    if isinstance(value, FrozenMap):
+        return {k: thaw_json(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [thaw_json(v) for v in value]
+    return value
+
+
+#: The empty frozen mapping, shared as the default of every ``custom_fields``.
+EMPTY: FrozenMap[str, FrozenJSON] = FrozenMap()
