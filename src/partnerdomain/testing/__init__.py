@@ -1,0 +1,1 @@
+from partnerdomain.model import Money
