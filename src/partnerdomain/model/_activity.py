@@ -40,5 +40,5 @@ class Activity:
     opportunity_id: str | None = attrs.field(default=None, validator=v.optional_entity_id)
     note: str = attrs.field(default="", validator=v.any_text)
     custom_fields: FrozenMap[str, FrozenJSON] = attrs.field(
-        default=EMPTY, converter=v.custom_fields
+        default=EMPTY, converter=v.as_custom_fields, validator=v.custom_fields
     )

@@ -58,7 +58,7 @@ class Commitment:
     made_on: date | None = attrs.field(default=None, validator=v.optional_date)
     resolved_on: date | None = attrs.field(default=None, validator=_check_resolved_on)
     custom_fields: FrozenMap[str, FrozenJSON] = attrs.field(
-        default=EMPTY, converter=v.custom_fields
+        default=EMPTY, converter=v.as_custom_fields, validator=v.custom_fields
     )
 
     def is_overdue(self, as_of: date) -> bool:

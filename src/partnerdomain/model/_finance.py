@@ -45,7 +45,7 @@ class Invoice:
     due_on: date = attrs.field(validator=v.a_date)
     paid_on: date | None = attrs.field(default=None, validator=v.optional_date)
     custom_fields: FrozenMap[str, FrozenJSON] = attrs.field(
-        default=EMPTY, converter=v.custom_fields
+        default=EMPTY, converter=v.as_custom_fields, validator=v.custom_fields
     )
 
     def is_outstanding(self, as_of: date) -> bool:
@@ -76,7 +76,7 @@ class MdfPayment:
     paid_on: date | None = attrs.field(default=None, validator=v.optional_date)
     proof_delivered_on: date | None = attrs.field(default=None, validator=v.optional_date)
     custom_fields: FrozenMap[str, FrozenJSON] = attrs.field(
-        default=EMPTY, converter=v.custom_fields
+        default=EMPTY, converter=v.as_custom_fields, validator=v.custom_fields
     )
 
     def lacks_proof(self, as_of: date) -> bool:

@@ -10,9 +10,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 #: A frozen JSON-like value, as kept in an entity's custom fields.
-FrozenJSON: TypeAlias = (
-    "None | bool | int | float | str | Decimal | tuple[FrozenJSON, ...] | FrozenMap[str, FrozenJSON]"
-)
+FrozenJSON: TypeAlias = "bool | int | float | str | Decimal | tuple[FrozenJSON, ...] | FrozenMap[str, FrozenJSON] | None"  # noqa: E501
 
 
 class FrozenMap(Mapping[K, V]):

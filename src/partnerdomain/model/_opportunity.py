@@ -71,15 +71,13 @@ class Opportunity:
     partner_id: str | None = attrs.field(default=None, validator=_check_partner)
     name: str | None = attrs.field(default=None, validator=v.optional_text)
     close_date: date | None = attrs.field(default=None, validator=v.optional_date)
-    account_executive_id: str | None = attrs.field(
-        default=None, validator=v.optional_entity_id
-    )
+    account_executive_id: str | None = attrs.field(default=None, validator=v.optional_entity_id)
     partner_manager_id: str | None = attrs.field(default=None, validator=v.optional_entity_id)
     account_name: str | None = attrs.field(default=None, validator=v.optional_text)
     account_domain: str | None = attrs.field(default=None, validator=v.optional_text)
     loss_reason: str | None = attrs.field(default=None, validator=v.optional_text)
     custom_fields: FrozenMap[str, FrozenJSON] = attrs.field(
-        default=EMPTY, converter=v.custom_fields
+        default=EMPTY, converter=v.as_custom_fields, validator=v.custom_fields
     )
 
     @property

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -13,23 +12,23 @@ from partnerdomain.model._enums import ExitReason, PartnerStage, PartnerType, Ri
 from partnerdomain.model._frozenmap import EMPTY, FrozenJSON, FrozenMap
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from attrs import Attribute
 
 __all__ = ["Partner"]
 
 
-def _to_managers(
-    value: object, instance: object, field: Attribute[Any]
-) -> FrozenMap[TeamRole, str]:
-    if value is EMPTY:
-        return EMPTY  # type: ignore[return-value]
-    expected = "a mapping of TeamRole to manager id"
-    if not isinstance(value, Mapping):
-        v.fail(instance, field, value, expected)
-    for role, manager_id in value.items():
-        if not isinstance(role, TeamRole) or type(manager_id) is not str or not manager_id.strip():
-            v.fail(instance, field, value, expected)
-    return value if isinstance(value, FrozenMap) else FrozenMap(value)
+def _as_managers(value: Mapping[TeamRole, str]) -> FrozenMap[TeamRole, str]:
+    return v.as_frozen_map(value)
+
+
+def _check_managers(instance: Partner, attribute: Attribute[Any], value: object) -> None:
+    if not isinstance(value, FrozenMap) or not all(
+        isinstance(role, TeamRole) and type(manager_id) is str and manager_id.strip()
+        for role, manager_id in value.items()
+    ):
+        v.fail(instance, attribute, value, "a mapping of TeamRole to manager id")
 
 
 @attrs.frozen(kw_only=True)
@@ -73,14 +72,19 @@ class Partner:
     tier: str | None = attrs.field(default=None, validator=v.optional_text)
     country: str | None = attrs.field(default=None, validator=v.optional_text)
     region: str | None = attrs.field(default=None, validator=v.optional_text)
-    languages: tuple[str, ...] = attrs.field(default=(), converter=v.str_tuple)
+    languages: tuple[str, ...] = attrs.field(
+        default=(), converter=v.as_str_tuple, validator=v.codes
+    )
     joined_on: date | None = attrs.field(default=None, validator=v.optional_date)
     managers: FrozenMap[TeamRole, str] = attrs.field(
         default=EMPTY,
-        converter=attrs.Converter(_to_managers, takes_self=True, takes_field=True),  # type: ignore[misc]
+        converter=_as_managers,
+        validator=_check_managers,
     )
     certifications: int = attrs.field(default=0, validator=v.non_negative_int)
-    onboarding_checklist: FrozenMap[str, bool] = attrs.field(default=EMPTY, converter=v.flags)
+    onboarding_checklist: FrozenMap[str, bool] = attrs.field(
+        default=EMPTY, converter=v.as_checklist, validator=v.flags
+    )
     contract_signed_on: date | None = attrs.field(default=None, validator=v.optional_date)
     risk_level: RiskLevel | None = attrs.field(
         default=None, validator=v.optional_member_of(RiskLevel)
@@ -89,7 +93,7 @@ class Partner:
         default=None, validator=v.optional_member_of(ExitReason)
     )
     custom_fields: FrozenMap[str, FrozenJSON] = attrs.field(
-        default=EMPTY, converter=v.custom_fields
+        default=EMPTY, converter=v.as_custom_fields, validator=v.custom_fields
     )
 
     @property

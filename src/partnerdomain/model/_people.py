@@ -12,6 +12,8 @@ from partnerdomain.model._frozenmap import EMPTY, FrozenJSON, FrozenMap
 from partnerdomain.model._money import Money
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from attrs import Attribute
 
 __all__ = ["AccountExecutive", "Capacity", "PartnerManager", "PartnerSuccessManager"]
@@ -35,6 +37,10 @@ class Capacity:
     manage: int = attrs.field(default=0, validator=v.non_negative_int)
 
 
+def _as_types(value: Iterable[PartnerType]) -> frozenset[PartnerType]:
+    return v.as_frozenset(value)
+
+
 def _check_role(instance: PartnerManager, attribute: Attribute[TeamRole], value: object) -> None:
     v.member_of(TeamRole)(instance, attribute, value)
     is_psm = isinstance(instance, PartnerSuccessManager)
@@ -49,7 +55,9 @@ def _check_role(instance: PartnerManager, attribute: Attribute[TeamRole], value:
         )
 
 
-def _check_capacity(instance: PartnerManager, attribute: Attribute[Capacity], value: object) -> None:
+def _check_capacity(
+    instance: PartnerManager, attribute: Attribute[Capacity], value: object
+) -> None:
     if not isinstance(value, Capacity):
         v.fail(instance, attribute, value, "a Capacity")
     if isinstance(instance, PartnerSuccessManager) and value.recruit != 0:
@@ -84,13 +92,15 @@ class PartnerManager:
     name: str = attrs.field(validator=v.text)
     role: TeamRole = attrs.field(default=TeamRole.PARTNER_MANAGER, validator=_check_role)
     competencies: frozenset[PartnerType] = attrs.field(
-        default=frozenset(PartnerType), converter=v.enum_set(PartnerType)
+        default=frozenset(PartnerType), converter=_as_types, validator=v.enum_set(PartnerType)
     )
-    languages: tuple[str, ...] = attrs.field(default=(), converter=v.str_tuple)
-    regions: tuple[str, ...] = attrs.field(default=(), converter=v.str_tuple)
+    languages: tuple[str, ...] = attrs.field(
+        default=(), converter=v.as_str_tuple, validator=v.codes
+    )
+    regions: tuple[str, ...] = attrs.field(default=(), converter=v.as_str_tuple, validator=v.codes)
     capacity: Capacity = attrs.field(factory=Capacity, validator=_check_capacity)
     custom_fields: FrozenMap[str, FrozenJSON] = attrs.field(
-        default=EMPTY, converter=v.custom_fields
+        default=EMPTY, converter=v.as_custom_fields, validator=v.custom_fields
     )
 
     def is_competent_for(self, partner_type: PartnerType) -> bool:
@@ -114,9 +124,7 @@ class PartnerSuccessManager(PartnerManager):
     (<TeamRole.PARTNER_SUCCESS_MANAGER: 'partner_success_manager'>, True)
     """
 
-    role: TeamRole = attrs.field(
-        default=TeamRole.PARTNER_SUCCESS_MANAGER, validator=_check_role
-    )
+    role: TeamRole = attrs.field(default=TeamRole.PARTNER_SUCCESS_MANAGER, validator=_check_role)
 
 
 @attrs.frozen(kw_only=True)
@@ -136,7 +144,7 @@ class AccountExecutive:
     quota: Money | None = attrs.field(
         default=None, validator=v.optional_instance_of(Money, "a Money or None")
     )
-    regions: tuple[str, ...] = attrs.field(default=(), converter=v.str_tuple)
+    regions: tuple[str, ...] = attrs.field(default=(), converter=v.as_str_tuple, validator=v.codes)
     custom_fields: FrozenMap[str, FrozenJSON] = attrs.field(
-        default=EMPTY, converter=v.custom_fields
+        default=EMPTY, converter=v.as_custom_fields, validator=v.custom_fields
     )

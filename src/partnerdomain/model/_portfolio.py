@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping  # noqa: TC003 - attrs reads them
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -33,19 +33,37 @@ T = TypeVar("T")
 _EMPTY: tuple[Any, ...] = ()
 
 
-def _tuple_of(cls: type[T], kind: str) -> Any:  # noqa: ANN401 - an attrs Converter
-    expected = f"an iterable of {cls.__name__}"
+# One named converter per collection, so mypy's attrs plugin types each argument.
+def _as_partners(value: Iterable[Partner]) -> tuple[Partner, ...]:
+    return v.as_tuple(value)
 
-    def convert(value: object, instance: object, field: Attribute[Any]) -> tuple[T, ...]:
-        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-            v.fail(instance, field, value, expected)
-        items = tuple(value)
-        for index, item in enumerate(items):
-            if not isinstance(item, cls):
-                v.fail(instance, f"{field.name}[{index}]", item, f"a {cls.__name__} ({kind})")
-        return items
 
-    return attrs.Converter(convert, takes_self=True, takes_field=True)  # type: ignore[misc]
+def _as_managers(value: Iterable[PartnerManager]) -> tuple[PartnerManager, ...]:
+    return v.as_tuple(value)
+
+
+def _as_account_executives(value: Iterable[AccountExecutive]) -> tuple[AccountExecutive, ...]:
+    return v.as_tuple(value)
+
+
+def _as_opportunities(value: Iterable[Opportunity]) -> tuple[Opportunity, ...]:
+    return v.as_tuple(value)
+
+
+def _as_activities(value: Iterable[Activity]) -> tuple[Activity, ...]:
+    return v.as_tuple(value)
+
+
+def _as_commitments(value: Iterable[Commitment]) -> tuple[Commitment, ...]:
+    return v.as_tuple(value)
+
+
+def _as_invoices(value: Iterable[Invoice]) -> tuple[Invoice, ...]:
+    return v.as_tuple(value)
+
+
+def _as_mdf_payments(value: Iterable[MdfPayment]) -> tuple[MdfPayment, ...]:
+    return v.as_tuple(value)
 
 
 def _check_currency(instance: Portfolio, attribute: Attribute[str], value: object) -> None:
@@ -92,28 +110,36 @@ class Portfolio:
     as_of: date = attrs.field(validator=v.a_date)
     currency: str = attrs.field(validator=_check_currency)
     partners: tuple[Partner, ...] = attrs.field(
-        default=_EMPTY, converter=_tuple_of(Partner, "partner")
+        default=_EMPTY, converter=_as_partners, validator=v.tuple_of(Partner, "partner")
     )
     managers: tuple[PartnerManager, ...] = attrs.field(
-        default=_EMPTY, converter=_tuple_of(PartnerManager, "member of the partner team")
+        default=_EMPTY,
+        converter=_as_managers,
+        validator=v.tuple_of(PartnerManager, "member of the partner team"),
     )
     account_executives: tuple[AccountExecutive, ...] = attrs.field(
-        default=_EMPTY, converter=_tuple_of(AccountExecutive, "account executive")
+        default=_EMPTY,
+        converter=_as_account_executives,
+        validator=v.tuple_of(AccountExecutive, "account executive"),
     )
     opportunities: tuple[Opportunity, ...] = attrs.field(
-        default=_EMPTY, converter=_tuple_of(Opportunity, "opportunity")
+        default=_EMPTY,
+        converter=_as_opportunities,
+        validator=v.tuple_of(Opportunity, "opportunity"),
     )
     activities: tuple[Activity, ...] = attrs.field(
-        default=_EMPTY, converter=_tuple_of(Activity, "activity")
+        default=_EMPTY, converter=_as_activities, validator=v.tuple_of(Activity, "activity")
     )
     commitments: tuple[Commitment, ...] = attrs.field(
-        default=_EMPTY, converter=_tuple_of(Commitment, "commitment")
+        default=_EMPTY, converter=_as_commitments, validator=v.tuple_of(Commitment, "commitment")
     )
     invoices: tuple[Invoice, ...] = attrs.field(
-        default=_EMPTY, converter=_tuple_of(Invoice, "invoice")
+        default=_EMPTY, converter=_as_invoices, validator=v.tuple_of(Invoice, "invoice")
     )
     mdf_payments: tuple[MdfPayment, ...] = attrs.field(
-        default=_EMPTY, converter=_tuple_of(MdfPayment, "market development fund payment")
+        default=_EMPTY,
+        converter=_as_mdf_payments,
+        validator=v.tuple_of(MdfPayment, "market development fund payment"),
     )
 
     # Indexes, built once on construction; not part of equality or the repr.
@@ -159,7 +185,7 @@ class Portfolio:
             )
         return index
 
-    def _dangling(
+    def _dangling(  # noqa: C901 - one plain loop per kind of entity reads best
         self,
         partners: Mapping[str, Partner],
         managers: Mapping[str, PartnerManager],
@@ -168,7 +194,7 @@ class Portfolio:
     ) -> list[DanglingReference]:
         found: list[DanglingReference] = []
 
-        def check(
+        def check(  # noqa: PLR0913, PLR0917 - a reference has six parts
             source_kind: str,
             source_id: str,
             field: str,
@@ -192,25 +218,56 @@ class Portfolio:
 
         for partner in self.partners:
             for role, manager_id in partner.managers.items():
-                check("partner", partner.id, f"managers[{role.value}]", "manager", manager_id, managers)
+                check(
+                    "partner",
+                    partner.id,
+                    f"managers[{role.value}]",
+                    "manager",
+                    manager_id,
+                    managers,
+                )
         for opp in self.opportunities:
             check("opportunity", opp.id, "partner_id", "partner", opp.partner_id, partners)
             check(
-                "opportunity", opp.id, "account_executive_id", "account executive",
-                opp.account_executive_id, aes,
+                "opportunity",
+                opp.id,
+                "account_executive_id",
+                "account executive",
+                opp.account_executive_id,
+                aes,
             )
             check(
-                "opportunity", opp.id, "partner_manager_id", "manager",
-                opp.partner_manager_id, managers,
+                "opportunity",
+                opp.id,
+                "partner_manager_id",
+                "manager",
+                opp.partner_manager_id,
+                managers,
             )
         people = (managers, aes)
         for act in self.activities:
-            check("activity", act.id, "actor_id", "manager or account executive", act.actor_id, people)
+            check(
+                "activity", act.id, "actor_id", "manager or account executive", act.actor_id, people
+            )
             check("activity", act.id, "partner_id", "partner", act.partner_id, partners)
-            check("activity", act.id, "opportunity_id", "opportunity", act.opportunity_id, opportunities)
+            check(
+                "activity",
+                act.id,
+                "opportunity_id",
+                "opportunity",
+                act.opportunity_id,
+                opportunities,
+            )
         for com in self.commitments:
             check("commitment", com.id, "partner_id", "partner", com.partner_id, partners)
-            check("commitment", com.id, "owner_id", "manager or account executive", com.owner_id, people)
+            check(
+                "commitment",
+                com.id,
+                "owner_id",
+                "manager or account executive",
+                com.owner_id,
+                people,
+            )
         for inv in self.invoices:
             check("invoice", inv.id, "partner_id", "partner", inv.partner_id, partners)
         for mdf in self.mdf_payments:

@@ -82,7 +82,7 @@ class Quarter:
         Raises:
             ValidationError: If ``text`` is not a quarter.
         """
-        match = _PATTERN.match(text) if isinstance(text, str) else None
+        match = _PATTERN.match(text) if isinstance(text, str) else None  # type: ignore[redundant-expr]
         if match is None:
             raise ValidationError("Quarter", "text", text, "a quarter such as '2026Q3'")
         return cls(int(match[1]), int(match[2]), fiscal_start_month=fiscal_start_month)
@@ -162,7 +162,9 @@ class Quarter:
                 f"{self.fiscal_start_month}, the fiscal calendar of {self} ({operation!r} never "
                 "mixes quarters of fiscal years that start in different months)"
             )
-            raise ValidationError("Quarter", "fiscal_start_month", other.fiscal_start_month, expected)
+            raise ValidationError(
+                "Quarter", "fiscal_start_month", other.fiscal_start_month, expected
+            )
 
     def _compare(self, other: Any, operation: str) -> int | None:  # noqa: ANN401
         if not isinstance(other, Quarter):

@@ -11,8 +11,6 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-import attrs
-
 from partnerdomain.exceptions import ValidationError
 from partnerdomain.model._frozenmap import EMPTY, FrozenJSON, FrozenMap, freeze_json
 
@@ -21,11 +19,15 @@ if TYPE_CHECKING:
 
 E = TypeVar("E", bound=Enum)
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 Validator = Callable[[Any, "Attribute[Any]", Any], None]
 
 
-def fail(instance: object, attribute: Attribute[Any] | str, value: object, expected: str) -> NoReturn:
+def fail(
+    instance: object, attribute: Attribute[Any] | str, value: object, expected: str
+) -> NoReturn:
     """Raise a :class:`ValidationError` for ``value`` in ``attribute`` of ``instance``."""
     entity = instance if isinstance(instance, str) else type(instance).__name__
     field = attribute if isinstance(attribute, str) else attribute.name
@@ -129,74 +131,109 @@ def optional_instance_of(cls: type[Any], expected: str) -> Validator:
     return check
 
 
-def _to_str_tuple(value: object, instance: object, field: Attribute[Any]) -> tuple[str, ...]:
-    if isinstance(value, tuple) and all(type(v) is str and v and not v.isspace() for v in value):
+# Converters are plain named functions (mypy's attrs plugin types ``__init__`` from
+# them); they only reshape well-formed input and pass anything else through unchanged,
+# so that the field's validator, which knows the field's name, refuses it.
+
+
+def _passes_through(value: object) -> bool:
+    return isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable)
+
+
+def as_tuple(value: Iterable[T]) -> tuple[T, ...]:
+    """Turn a list (or any iterable but a string or mapping) into a tuple."""
+    if isinstance(value, tuple) or _passes_through(value):
+        return value  # type: ignore[return-value]
+    return tuple(value)
+
+
+def as_frozenset(value: Iterable[T]) -> frozenset[T]:
+    """Turn an iterable (but not a string or mapping) into a frozenset."""
+    if isinstance(value, frozenset) or _passes_through(value):
+        return value  # type: ignore[return-value]
+    return frozenset(value)
+
+
+def as_frozen_map(value: Mapping[K, V]) -> FrozenMap[K, V]:
+    """Copy a mapping into a :class:`FrozenMap`."""
+    if isinstance(value, FrozenMap) or not isinstance(value, Mapping):
         return value
-    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        fail(instance, field, value, "a list or tuple of non-empty strings")
-    items = tuple(value)
-    for item in items:
-        if type(item) is not str or not item or item.isspace():
-            fail(instance, field, value, "a list or tuple of non-empty strings")
-    return items
-
-
-#: Converter for fields holding a sequence of codes (languages, regions, ...).
-str_tuple = attrs.Converter(_to_str_tuple, takes_self=True, takes_field=True)  # type: ignore[misc]
-
-
-def _to_enum_set(enum: type[E]) -> Callable[[object, object, Attribute[Any]], frozenset[E]]:
-    expected = f"a set of {enum.__name__} members"
-
-    def convert(value: object, instance: object, field: Attribute[Any]) -> frozenset[E]:
-        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-            fail(instance, field, value, expected)
-        items = frozenset(value)
-        for item in items:
-            if not isinstance(item, enum):
-                fail(instance, field, value, expected)
-        return items
-
-    return convert
-
-
-def enum_set(enum: type[E]) -> Any:  # noqa: ANN401 - an attrs Converter, typed by attrs' plugin
-    """Return a converter that turns an iterable of ``enum`` members into a frozenset."""
-    return attrs.Converter(_to_enum_set(enum), takes_self=True, takes_field=True)  # type: ignore[misc]
-
-
-def _to_custom_fields(
-    value: object, instance: object, field: Attribute[Any]
-) -> FrozenMap[str, FrozenJSON]:
-    if value is EMPTY:
-        return EMPTY
-    if not isinstance(value, Mapping):
-        fail(instance, field, value, "a mapping of CRM field names to JSON-like values")
-    try:
-        frozen = freeze_json(value)
-    except TypeError as exc:
-        fail(instance, field, value, f"a mapping of CRM field names to JSON-like values ({exc})")
-    assert isinstance(frozen, FrozenMap)  # noqa: S101 - a Mapping freezes to a FrozenMap
-    return frozen
-
-
-#: Converter for ``custom_fields``: any mapping of JSON-like values, deeply frozen.
-custom_fields = attrs.Converter(_to_custom_fields, takes_self=True, takes_field=True)  # type: ignore[misc]
-
-
-def _to_flags(value: object, instance: object, field: Attribute[Any]) -> FrozenMap[str, bool]:
-    if isinstance(value, FrozenMap) and all(
-        type(k) is str and type(v) is bool for k, v in value.items()
-    ):
-        return value
-    expected = "a mapping of checklist item names to True/False"
-    if not isinstance(value, Mapping):
-        fail(instance, field, value, expected)
-    for key, done in value.items():
-        if type(key) is not str or not key or type(done) is not bool:
-            fail(instance, field, value, expected)
     return FrozenMap(value)
 
 
-#: Converter for checklists: a mapping of item name to done, frozen.
-flags = attrs.Converter(_to_flags, takes_self=True, takes_field=True)  # type: ignore[misc]
+# The attrs mypy plugin reads a converter's first parameter to type ``__init__``, and a
+# generic one would leave its type variable unsolved: each field type gets a named one.
+
+
+def as_str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    """Turn an iterable of codes into a tuple."""
+    return as_tuple(value)
+
+
+def as_checklist(value: Mapping[str, bool]) -> FrozenMap[str, bool]:
+    """Freeze a checklist mapping."""
+    return as_frozen_map(value)
+
+
+def as_custom_fields(value: Mapping[str, object]) -> FrozenMap[str, FrozenJSON]:
+    """Deeply freeze a mapping of JSON-like values."""
+    if value is EMPTY or not isinstance(value, Mapping):
+        return value  # type: ignore[return-value]
+    try:
+        frozen = freeze_json(value)
+    except TypeError:
+        return value  # type: ignore[return-value]
+    return frozen  # type: ignore[return-value]
+
+
+def codes(instance: object, attribute: Attribute[Any], value: object) -> None:
+    """Accept a tuple of non-empty strings (languages, regions, ...)."""
+    if not isinstance(value, tuple) or not all(
+        type(item) is str and item and not item.isspace() for item in value
+    ):
+        fail(instance, attribute, value, "a list or tuple of non-empty strings")
+
+
+def enum_set(enum: type[E]) -> Validator:
+    """Accept a frozenset of ``enum`` members."""
+    expected = f"a set of {enum.__name__} members"
+
+    def check(instance: object, attribute: Attribute[Any], value: object) -> None:
+        if not isinstance(value, frozenset) or not all(isinstance(m, enum) for m in value):
+            fail(instance, attribute, value, expected)
+
+    return check
+
+
+def custom_fields(instance: object, attribute: Attribute[Any], value: object) -> None:
+    """Accept a deeply frozen mapping of CRM field names to JSON-like values."""
+    expected = "a mapping of CRM field names to JSON-like values"
+    if isinstance(value, FrozenMap):
+        return
+    if isinstance(value, Mapping):
+        try:
+            freeze_json(value)
+        except TypeError as exc:
+            fail(instance, attribute, value, f"{expected} ({exc})")
+    fail(instance, attribute, value, expected)
+
+
+def flags(instance: object, attribute: Attribute[Any], value: object) -> None:
+    """Accept a frozen mapping of checklist item names to ``True``/``False``."""
+    if not isinstance(value, FrozenMap) or not all(
+        type(key) is str and key and type(done) is bool for key, done in value.items()
+    ):
+        fail(instance, attribute, value, "a mapping of checklist item names to True/False")
+
+
+def tuple_of(cls: type[Any], what: str) -> Validator:
+    """Accept a tuple whose every item is a ``cls``; the error names the bad item's index."""
+
+    def check(instance: object, attribute: Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple):
+            fail(instance, attribute, value, f"an iterable of {cls.__name__}")
+        for index, item in enumerate(value):
+            if not isinstance(item, cls):
+                fail(instance, f"{attribute.name}[{index}]", item, f"a {cls.__name__} ({what})")
+
+    return check
