@@ -178,7 +178,7 @@ def as_checklist(value: Mapping[str, bool]) -> FrozenMap[str, bool]:
 def as_custom_fields(value: Mapping[str, object]) -> FrozenMap[str, FrozenJSON]:
     """Deeply freeze a mapping of JSON-like values."""
     if value is EMPTY or not isinstance(value, Mapping):
-        return value  # type: ignore[return-value]
+        return value
     try:
         frozen = freeze_json(value)
     except TypeError:
