@@ -14,7 +14,7 @@ pytest_collect_file = Sybil(
     parsers=[
         SkipParser(),
         PythonCodeBlockParser(doctest_optionflags=ELLIPSIS | NORMALIZE_WHITESPACE),
-        CodeBlockParser(language="console", evaluator=lambda example: None),
+        CodeBlockParser(language="console", evaluator=lambda _example: None),
     ],
     patterns=["README.md", "docs/*.md"],
 ).pytest()

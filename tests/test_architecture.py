@@ -8,9 +8,19 @@ from importlinter.cli import lint_imports
 import partnerdomain
 
 CONTRACT_NAMES = {
-    "Money", "Quarter", "Partner", "PartnerType", "PartnerStage", "PartnerManager",
-    "PartnerSuccessManager", "AccountExecutive", "Opportunity", "OpportunityStage",
-    "Activity", "Commitment", "Portfolio",
+    "Money",
+    "Quarter",
+    "Partner",
+    "PartnerType",
+    "PartnerStage",
+    "PartnerManager",
+    "PartnerSuccessManager",
+    "AccountExecutive",
+    "Opportunity",
+    "OpportunityStage",
+    "Activity",
+    "Commitment",
+    "Portfolio",
 }
 
 
@@ -19,7 +29,7 @@ def test_layers_of_the_design_hold():
 
 
 def test_top_level_exports_every_contract_name_of_the_model():
-    assert CONTRACT_NAMES <= set(partnerdomain.__all__)
+    assert set(partnerdomain.__all__) >= CONTRACT_NAMES
 
 
 def test_every_exported_name_exists_and_is_documented():

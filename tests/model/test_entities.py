@@ -145,7 +145,9 @@ class TestPartner:
 
     def test_onboarding_is_complete_only_when_every_item_is_done(self):
         assert not a_partner().onboarding_complete
-        assert not a_partner(onboarding_checklist={"portal": True, "training": False}).onboarding_complete
+        assert not a_partner(
+            onboarding_checklist={"portal": True, "training": False}
+        ).onboarding_complete
         done = a_partner(onboarding_checklist={"portal": True, "training": True})
         assert done.onboarding_complete
         assert done.onboarding_progress == 1.0

@@ -57,7 +57,12 @@ class TestLaws:
         if a.currency == b.currency:
             assert a + b == b + a
 
-    @given(CURRENCIES, st.lists(st.decimals(places=2, min_value=-(10**9), max_value=10**9), min_size=3, max_size=3))
+    @given(
+        CURRENCIES,
+        st.lists(
+            st.decimals(places=2, min_value=-(10**9), max_value=10**9), min_size=3, max_size=3
+        ),
+    )
     def test_addition_associates_within_a_currency(self, currency, amounts):
         a, b, c = (Money(x, currency) for x in amounts)
         assert (a + b) + c == a + (b + c)

@@ -1,3 +1,4 @@
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -36,7 +37,7 @@ class TestLaws:
         window = q.trailing(n)
         assert len(window) == n
         assert window[-1] == q
-        for earlier, later in zip(window, window[1:], strict=False):
+        for earlier, later in itertools.pairwise(window):
             assert earlier.next() == later
             assert earlier.last_day + timedelta(days=1) == later.first_day
 
