@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 import attrs
 
 from partnerdomain.exceptions import ValidationError
-
 from partnerdomain.model import (
     AccountExecutive,
     Activity,
@@ -52,7 +51,7 @@ __all__ = ["DemoSpec", "generate_portfolio"]
 
 
 def _at_least(minimum: int) -> Callable[[object, Attribute[int], int], None]:
-    def check(instance: object, attribute: Attribute[int], value: int) -> None:
+    def check(_instance: object, attribute: Attribute[int], value: int) -> None:
         if type(value) is not int or value < minimum:
             raise ValidationError("DemoSpec", attribute.name, value, f"an integer >= {minimum}")
 
