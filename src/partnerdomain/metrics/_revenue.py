@@ -1,0 +1,243 @@
+"""Revenue measures per partner: won revenue, won deals, growth and open pipeline.
+
+Each function makes one pass over the portfolio's opportunities and returns a value
+for every partner of the portfolio (zero when a partner has nothing to count), so a
+policy can rank the whole portfolio without looking anything up twice.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from partnerdomain.exceptions import ValidationError
+from partnerdomain.model import DealSource, Quarter
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable
+    from datetime import date
+
+    from partnerdomain.model import Opportunity, Portfolio
+
+__all__ = [
+    "PARTNER_DEALS",
+    "PARTNER_SOURCED",
+    "largest_open_deal",
+    "open_pipeline",
+    "revenue_growth",
+    "trailing_won_revenue",
+    "won_deals",
+    "won_on",
+    "won_revenue",
+]
+
+#: Deals a partner brought: the default for revenue a partner is measured by.
+PARTNER_SOURCED: frozenset[DealSource] = frozenset({DealSource.PARTNER_SOURCED})
+#: Deals a partner brought or helped with.
+PARTNER_DEALS: frozenset[DealSource] = frozenset(
+    {DealSource.PARTNER_SOURCED, DealSource.PARTNER_INFLUENCED}
+)
+
+_ZERO = Decimal(0)
+_UNBOUNDED = Decimal("Infinity")
+
+
+def _check_sources(function: str, sources: Collection[DealSource]) -> frozenset[DealSource]:
+    if isinstance(sources, (str, bytes)) or not all(isinstance(s, DealSource) for s in sources):
+        raise ValidationError(function, "sources", sources, "a set of DealSource members")
+    if not sources:
+        raise ValidationError(function, "sources", sources, "at least one DealSource")
+    return frozenset(sources)
+
+
+def _spans(function: str, quarters: Iterable[Quarter]) -> tuple[tuple[date, date], ...]:
+    """Merge the quarters into the fewest (first day, last day) spans."""
+    window = sorted({_quarter(function, q).index: q for q in quarters}.items())
+    if not window:
+        raise ValidationError(function, "quarters", (), "at least one Quarter")
+    spans: list[tuple[date, date]] = []
+    previous_index = None
+    for index, quarter in window:
+        if previous_index is not None and index == previous_index + 1:
+            spans[-1] = (spans[-1][0], quarter.last_day)
+        else:
+            spans.append((quarter.first_day, quarter.last_day))
+        previous_index = index
+    return tuple(spans)
+
+
+def _quarter(function: str, value: object) -> Quarter:
+    if not isinstance(value, Quarter):
+        raise ValidationError(function, "quarters", value, "Quarter objects")
+    return value
+
+
+def _check_count(function: str, quarters: object) -> int:
+    if type(quarters) is not int or quarters < 1:
+        raise ValidationError(function, "quarters", quarters, "a positive number of quarters")
+    return quarters
+
+
+def won_on(opportunity: Opportunity) -> date:
+    """The day a won deal counts on: its close date, else the day it entered ``won``."""
+    return opportunity.close_date or opportunity.stage_since
+
+
+def _won_in(
+    portfolio: Portfolio,
+    function: str,
+    quarters: Iterable[Quarter],
+    sources: Collection[DealSource],
+) -> Iterable[tuple[str, Opportunity]]:
+    kinds = _check_sources(function, sources)
+    spans = _spans(function, quarters)
+    for opportunity in portfolio.opportunities:
+        if not opportunity.is_won or opportunity.source not in kinds:
+            continue
+        pid = opportunity.partner_id
+        if pid is None:
+            continue
+        day = won_on(opportunity)
+        if any(first <= day <= last for first, last in spans):
+            yield pid, opportunity
+
+
+def won_revenue(
+    portfolio: Portfolio,
+    quarters: Iterable[Quarter],
+    *,
+    sources: Collection[DealSource] = PARTNER_SOURCED,
+) -> dict[str, Decimal]:
+    """Return each partner's won revenue over ``quarters``, in the portfolio's currency.
+
+    A won deal counts in the quarter of its close date (or, without one, of the day it
+    was marked won). Every partner of the portfolio gets an entry, zero if it won
+    nothing; the entries follow the portfolio's order of partners.
+
+    Args:
+        portfolio: The snapshot to measure.
+        quarters: The window; need not be contiguous, duplicates count once.
+        sources: Which deals count; partner-sourced only by default.
+
+    Returns:
+        The amount per partner id.
+
+    Raises:
+        ValidationError: If ``quarters`` is empty or ``sources`` holds no DealSource.
+    """
+    totals = dict.fromkeys((p.id for p in portfolio.partners), _ZERO)
+    for pid, opportunity in _won_in(portfolio, "won_revenue", quarters, sources):
+        totals[pid] = totals.get(pid, _ZERO) + opportunity.amount.amount
+    return totals
+
+
+def trailing_won_revenue(
+    portfolio: Portfolio,
+    quarter: Quarter,
+    *,
+    quarters: int = 4,
+    sources: Collection[DealSource] = PARTNER_SOURCED,
+) -> dict[str, Decimal]:
+    """Return each partner's won revenue over the ``quarters`` quarters ending with ``quarter``.
+
+    >>> from datetime import date
+    >>> from partnerdomain import Portfolio, Quarter
+    >>> trailing_won_revenue(Portfolio(as_of=date(2026, 9, 30), currency="EUR"),
+    ...                      Quarter(2026, 3))
+    {}
+
+    Raises:
+        ValidationError: If ``quarters`` is not a positive integer.
+    """
+    count = _check_count("trailing_won_revenue", quarters)
+    return won_revenue(portfolio, quarter.trailing(count), sources=sources)
+
+
+def won_deals(
+    portfolio: Portfolio,
+    quarters: Iterable[Quarter],
+    *,
+    sources: Collection[DealSource] = PARTNER_SOURCED,
+) -> dict[str, int]:
+    """Return how many deals each partner won over ``quarters`` (zero if none).
+
+    Raises:
+        ValidationError: If ``quarters`` is empty or ``sources`` holds no DealSource.
+    """
+    counts = dict.fromkeys((p.id for p in portfolio.partners), 0)
+    for pid, _ in _won_in(portfolio, "won_deals", quarters, sources):
+        counts[pid] = counts.get(pid, 0) + 1
+    return counts
+
+
+def revenue_growth(
+    portfolio: Portfolio,
+    quarter: Quarter,
+    *,
+    quarters: int = 4,
+    sources: Collection[DealSource] = PARTNER_SOURCED,
+) -> dict[str, Decimal]:
+    """Return each partner's year-over-year growth of won revenue, as a ratio.
+
+    The window of ``quarters`` quarters ending with ``quarter`` is compared with the
+    same window a year (four quarters) earlier: ``0.25`` means 25% more. A partner
+    that won nothing the year before has growth ``0`` if it won nothing now either,
+    and ``Decimal("Infinity")`` (unbounded) if it won something.
+
+    Raises:
+        ValidationError: If ``quarters`` is not a positive integer.
+    """
+    count = _check_count("revenue_growth", quarters)
+    now = won_revenue(portfolio, quarter.trailing(count), sources=sources)
+    before = won_revenue(portfolio, quarter.shift(-4).trailing(count), sources=sources)
+    growth: dict[str, Decimal] = {}
+    for pid, current in now.items():
+        earlier = before[pid]
+        if earlier > 0:
+            growth[pid] = (current - earlier) / earlier
+        else:
+            growth[pid] = _UNBOUNDED if current > 0 else _ZERO
+    return growth
+
+
+def open_pipeline(
+    portfolio: Portfolio, *, sources: Collection[DealSource] = PARTNER_DEALS
+) -> dict[str, Decimal]:
+    """Return the total amount of each partner's open deals (zero if none).
+
+    Raises:
+        ValidationError: If ``sources`` holds no DealSource.
+    """
+    kinds = _check_sources("open_pipeline", sources)
+    totals = dict.fromkeys((p.id for p in portfolio.partners), _ZERO)
+    for opportunity in portfolio.opportunities:
+        pid = opportunity.partner_id
+        if pid is not None and opportunity.is_open and opportunity.source in kinds:
+            totals[pid] = totals.get(pid, _ZERO) + opportunity.amount.amount
+    return totals
+
+
+def largest_open_deal(
+    portfolio: Portfolio, *, sources: Collection[DealSource] = PARTNER_DEALS
+) -> dict[str, Opportunity]:
+    """Return each partner's largest open deal; partners without one are left out.
+
+    Of deals of equal amount, the one with the smallest id is chosen, so the answer
+    does not depend on the order of the portfolio's opportunities.
+
+    Raises:
+        ValidationError: If ``sources`` holds no DealSource.
+    """
+    kinds = _check_sources("largest_open_deal", sources)
+    largest: dict[str, Opportunity] = {}
+    for opportunity in portfolio.opportunities:
+        pid = opportunity.partner_id
+        if pid is None or not opportunity.is_open or opportunity.source not in kinds:
+            continue
+        best = largest.get(pid)
+        if best is None or (-opportunity.amount.amount, opportunity.id) < (
+            -best.amount.amount,
+            best.id,
+        ):
+            largest[pid] = opportunity
+    return largest

@@ -1,0 +1,87 @@
+"""Partner bets: swappable, explainable policies for where a partner team's time goes.
+
+Each policy kind is a :class:`typing.Protocol` with a default implementation whose
+parameters are validated when it is built. Policies are pure: a portfolio and a
+quarter in, a result out, no clock, no hidden state (history, such as last quarter's
+tiers, is passed in explicitly). Every result carries machine-readable
+:class:`Reason` objects, and the organisation's rules may override a policy's answer
+afterwards, which shows up as the last reason.
+
+- Tiering (:class:`TieringPolicy`): :class:`RelativeBands` (top, middle, bottom and
+  ramping partners), :class:`PerformanceTriangle` (aggressive growth, growth
+  potential, limited growth), :class:`ThresholdTiers` (named program tiers with
+  hysteresis), and :class:`PerpetualPoorPerformers` (who should leave the program).
+- Allocation (:class:`AllocationPolicy`): :class:`EngagementAllocation` (engagement
+  levels, new assignments, hours per partner within each manager's hours).
+"""
+
+from partnerdomain.policies._allocation import (
+    Allocation,
+    AllocationPolicy,
+    Assignment,
+    EngagementAllocation,
+    HoursAllocation,
+    Unplaced,
+)
+from partnerdomain.policies._bands import IN_PROGRAM, Bands, PerformanceBand, RelativeBands
+from partnerdomain.policies._engagement import DEFAULT_WEIGHTS, EngagementLevel, choose_engagement
+from partnerdomain.policies._metric import (
+    OPEN_PIPELINE,
+    PARTNER_SOURCED_REVENUE,
+    REVENUE_GROWTH,
+    Metric,
+    MetricFunction,
+    Number,
+)
+from partnerdomain.policies._overrides import RuleEvaluator
+from partnerdomain.policies._perpetual import OffboardingRecommendation, PerpetualPoorPerformers
+from partnerdomain.policies._reasons import Placement, Reason
+from partnerdomain.policies._tiering import Placed, TieringPolicy, TieringResult
+from partnerdomain.policies._tiers import (
+    CriterionCheck,
+    ThresholdTiers,
+    Tier,
+    TierPlacement,
+    TierProgress,
+    Tiers,
+)
+from partnerdomain.policies._triangle import PerformanceTriangle, Triangle, TriangleSegment
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "IN_PROGRAM",
+    "OPEN_PIPELINE",
+    "PARTNER_SOURCED_REVENUE",
+    "REVENUE_GROWTH",
+    "Allocation",
+    "AllocationPolicy",
+    "Assignment",
+    "Bands",
+    "CriterionCheck",
+    "EngagementAllocation",
+    "EngagementLevel",
+    "HoursAllocation",
+    "Metric",
+    "MetricFunction",
+    "Number",
+    "OffboardingRecommendation",
+    "PerformanceBand",
+    "PerformanceTriangle",
+    "PerpetualPoorPerformers",
+    "Placed",
+    "Placement",
+    "Reason",
+    "RelativeBands",
+    "RuleEvaluator",
+    "ThresholdTiers",
+    "Tier",
+    "TierPlacement",
+    "TierProgress",
+    "TieringPolicy",
+    "TieringResult",
+    "Tiers",
+    "Triangle",
+    "TriangleSegment",
+    "Unplaced",
+    "choose_engagement",
+]

@@ -1,0 +1,596 @@
+"""Allocation: engagement levels, manager hours per partner, and new assignments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_DOWN, Decimal
+from typing import TYPE_CHECKING, Protocol
+
+import attrs
+
+from partnerdomain.exceptions import ValidationError
+from partnerdomain.metrics import largest_open_deal
+from partnerdomain.model import (
+    FrozenMap,
+    Money,
+    Partner,
+    PartnerManager,
+    Portfolio,
+    Quarter,
+    TeamRole,
+)
+from partnerdomain.policies._bands import Bands  # noqa: TC001 - attrs resolves annotations
+from partnerdomain.policies._engagement import DEFAULT_WEIGHTS, EngagementLevel, choose_engagement
+from partnerdomain.policies._overrides import RuleEvaluator, apply_override
+from partnerdomain.policies._parameters import check_quarter
+from partnerdomain.policies._perpetual import OffboardingRecommendation
+from partnerdomain.policies._reasons import Placement, Reason
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    from partnerdomain.policies._triangle import Triangle
+
+__all__ = [
+    "Allocation",
+    "AllocationPolicy",
+    "Assignment",
+    "EngagementAllocation",
+    "HoursAllocation",
+    "Unplaced",
+]
+
+_HUNDREDTH = Decimal("0.01")
+_MANAGING_ROLES = frozenset(
+    {
+        TeamRole.PARTNER_MANAGER,
+        TeamRole.PARTNER_SUCCESS_MANAGER,
+        TeamRole.PARTNER_ACCOUNT_MANAGER,
+        TeamRole.ALLIANCE_MANAGER,
+        TeamRole.CHANNEL_SUPPORT,
+    }
+)
+
+
+@attrs.frozen(kw_only=True)
+class Assignment:
+    """A partner without a manager, matched to one.
+
+    Attributes:
+        partner_id: The partner.
+        manager_id: The manager it goes to.
+        role: The role the manager takes for it (the manager's own role).
+        reasons: Why this manager: competency, language, region, capacity left.
+    """
+
+    partner_id: str
+    manager_id: str
+    role: TeamRole
+    reasons: tuple[Reason, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Unplaced:
+    """A partner without a manager that could not be (or was not) assigned.
+
+    Attributes:
+        partner_id: The partner.
+        code: Why, in one stable word: ``"no_competent_manager"``,
+            ``"no_language_match"``, ``"no_region_match"``, ``"no_capacity"``,
+            ``"disengaged"``.
+        reason: The explanation, with the facts.
+    """
+
+    partner_id: str
+    code: str
+    reason: Reason
+
+
+@attrs.frozen(kw_only=True)
+class HoursAllocation:
+    """The hours one manager spends on one partner this quarter.
+
+    Attributes:
+        manager_id: The manager.
+        partner_id: The partner.
+        level: The partner's engagement level.
+        hours: The hours (rounded down to the hundredth, so a manager's total never
+            exceeds the hours available).
+        reason: How the hours were computed.
+    """
+
+    manager_id: str
+    partner_id: str
+    level: EngagementLevel
+    hours: Decimal
+    reason: Reason
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Allocation:
+    """Where the partner team's time goes this quarter, and why.
+
+    Attributes:
+        quarter: The quarter planned.
+        policy: The policy's name.
+        parameters: The policy's parameters, as reasons report them.
+        engagements: Each assessed partner's engagement level, with reasons, by id.
+        assignments: Partners without a manager matched to one, by partner id.
+        unplaced: Partners without a manager that were not assigned, with why.
+        hours: Hours per manager and partner, by manager id then partner id.
+        available: The hours each manager had for the quarter.
+        offboarding: Recommendations to offboard perpetual poor performers.
+        rule_errors: Errors of organisation rules that failed (collected, not raised).
+    """
+
+    quarter: Quarter
+    policy: str
+    parameters: FrozenMap[str, object]
+    engagements: FrozenMap[str, Placement[EngagementLevel]]
+    assignments: tuple[Assignment, ...]
+    unplaced: tuple[Unplaced, ...]
+    hours: tuple[HoursAllocation, ...]
+    available: FrozenMap[str, Decimal]
+    offboarding: tuple[OffboardingRecommendation, ...] = ()
+    rule_errors: tuple[Exception, ...] = ()
+
+    def level_of(self, partner_id: str) -> EngagementLevel:
+        """Return the partner's engagement level.
+
+        Raises:
+            ValidationError: If the partner was not assessed.
+        """
+        placement = self.engagements.get(partner_id)
+        if placement is None:
+            expected = "an assessed partner's id"
+            raise ValidationError("Allocation", "partner_id", partner_id, expected)
+        return placement.value
+
+    def hours_of(self, manager_id: str) -> FrozenMap[str, Decimal]:
+        """Return the hours ``manager_id`` spends on each of their partners."""
+        return FrozenMap((h.partner_id, h.hours) for h in self.hours if h.manager_id == manager_id)
+
+    def total_hours(self, manager_id: str) -> Decimal:
+        """Return the hours allocated to ``manager_id`` in all (never above available)."""
+        return sum((h.hours for h in self.hours if h.manager_id == manager_id), Decimal(0))
+
+    def hours_for(self, partner_id: str) -> Decimal:
+        """Return the hours all managers together spend on ``partner_id``."""
+        return sum((h.hours for h in self.hours if h.partner_id == partner_id), Decimal(0))
+
+    def members(self, level: EngagementLevel) -> tuple[str, ...]:
+        """Return the partners at ``level``, by id."""
+        return tuple(pid for pid, p in self.engagements.items() if p.value is level)
+
+
+class AllocationPolicy(Protocol):
+    """Decide where the partner team's time goes in a quarter.
+
+    The default is :class:`EngagementAllocation`; pass any object with this method.
+    """
+
+    def allocate(  # noqa: PLR0913 - each input of the plan, named
+        self,
+        portfolio: Portfolio,
+        quarter: Quarter,
+        *,
+        bands: Bands,
+        triangle: Triangle | None = None,
+        offboarding: Iterable[OffboardingRecommendation] = (),
+        available_hours: Mapping[str, Decimal | int] | None = None,
+        rules: RuleEvaluator | None = None,
+    ) -> Allocation:
+        """Return the quarter's engagement levels, assignments and hours."""
+        ...
+
+
+def _amount(value: object) -> Decimal | None:
+    """Return ``value`` as a Decimal if it is a finite Decimal or int of zero or more."""
+    if type(value) is bool or not isinstance(value, (Decimal, int)):
+        return None
+    number = Decimal(value)
+    return number if number.is_finite() and number >= 0 else None
+
+
+def _as_weights(
+    value: Mapping[EngagementLevel, Decimal | int],
+) -> FrozenMap[EngagementLevel, Decimal]:
+    if not isinstance(value, Mapping):
+        raise ValidationError("EngagementAllocation", "weights", value, "a mapping")
+    weights = dict(DEFAULT_WEIGHTS)
+    for level, weight in value.items():
+        if not isinstance(level, EngagementLevel):
+            raise ValidationError("EngagementAllocation", "weights", level, "EngagementLevel keys")
+        if _amount(weight) is None:
+            raise ValidationError(
+                "EngagementAllocation",
+                f"weights[{level.value}]",
+                weight,
+                "a weight of zero or more (a Decimal or int)",
+            )
+        weights[level] = Decimal(weight)
+    return FrozenMap((level, weights[level]) for level in EngagementLevel)
+
+
+def _hours(value: Decimal | int) -> Decimal:
+    if _amount(value) is None:
+        raise ValidationError(
+            "EngagementAllocation", "default_hours", value, "hours of zero or more (Decimal or int)"
+        )
+    return Decimal(value)
+
+
+def _threshold(value: Money | Decimal | int) -> Money | Decimal:
+    if isinstance(value, Money):
+        if value.amount < 0:
+            raise ValidationError(
+                "EngagementAllocation", "deal_support_threshold", value, "an amount of zero or more"
+            )
+        return value
+    if _amount(value) is None:
+        raise ValidationError(
+            "EngagementAllocation",
+            "deal_support_threshold",
+            value,
+            "a Money, or an amount of zero or more in the portfolio's currency",
+        )
+    return Decimal(value)
+
+
+def _as_roles(value: Collection[TeamRole]) -> frozenset[TeamRole]:
+    if isinstance(value, (str, bytes)) or not all(isinstance(r, TeamRole) for r in value):
+        raise ValidationError("EngagementAllocation", "assign_roles", value, "TeamRole members")
+    return frozenset(value)
+
+
+@attrs.frozen(kw_only=True)
+class EngagementAllocation:
+    """The default allocation: engagement by band and triangle, hours by weight.
+
+    Each assessed partner gets an engagement level (see
+    :func:`~partnerdomain.policies.EngagementLevel` and the rule list of
+    ``choose_engagement``). Partners without a manager are matched to a manager who is
+    competent for their partner type, speaks one of their languages (when either side
+    lists none, any will do) and covers their region, and who still has capacity
+    (``capacity.manage`` partners at once); the one with the most capacity left wins,
+    ties by id. Then each manager's available hours are split over their partners in
+    proportion to the weight of each partner's level, rounded down to the hundredth,
+    so no manager is ever given more hours than they have.
+
+    Args:
+        weights: Weight per engagement level (missing levels keep the defaults;
+            full engagement weighs the most by default).
+        deal_support_threshold: The open-deal amount from which a top performer gets
+            deal support (a Money in the portfolio's currency, or an amount in it).
+        default_hours: A manager's available hours in a quarter when
+            ``available_hours`` does not name them (390: thirteen weeks of thirty).
+        assign_roles: The roles that may take new partners.
+
+    Raises:
+        ValidationError: If a parameter is out of range.
+    """
+
+    weights: FrozenMap[EngagementLevel, Decimal] = attrs.field(
+        factory=lambda: FrozenMap(DEFAULT_WEIGHTS), converter=_as_weights
+    )
+    deal_support_threshold: Money | Decimal = attrs.field(
+        default=Decimal(100_000), converter=_threshold
+    )
+    default_hours: Decimal = attrs.field(default=Decimal(390), converter=_hours)
+    assign_roles: frozenset[TeamRole] = attrs.field(default=_MANAGING_ROLES, converter=_as_roles)
+
+    @property
+    def name(self) -> str:
+        """The policy's name, as reasons show it."""
+        return "EngagementAllocation"
+
+    @property
+    def parameters(self) -> FrozenMap[str, object]:
+        """The parameters, as reasons report them."""
+        threshold = self.deal_support_threshold
+        return FrozenMap(
+            {
+                "weights": FrozenMap((k.value, v) for k, v in self.weights.items()),
+                "deal_support_threshold": threshold.amount
+                if isinstance(threshold, Money)
+                else threshold,
+                "default_hours": self.default_hours,
+                "assign_roles": tuple(sorted(r.value for r in self.assign_roles)),
+            }
+        )
+
+    def allocate(  # noqa: PLR0913 - each input of the plan, named
+        self,
+        portfolio: Portfolio,
+        quarter: Quarter,
+        *,
+        bands: Bands,
+        triangle: Triangle | None = None,
+        offboarding: Iterable[OffboardingRecommendation] = (),
+        available_hours: Mapping[str, Decimal | int] | None = None,
+        rules: RuleEvaluator | None = None,
+    ) -> Allocation:
+        """Plan the quarter: engagement levels, assignments of new partners, hours.
+
+        Args:
+            portfolio: The snapshot.
+            quarter: The quarter planned.
+            bands: This quarter's partner bets (the partners they assessed are planned).
+            triangle: This quarter's performance triangle, if the program uses one.
+            offboarding: Recommendations from :class:`PerpetualPoorPerformers`.
+            available_hours: Hours each manager has this quarter, by manager id;
+                managers not named have ``default_hours``.
+            rules: The organisation's rules; a winning override of target
+                ``"engagement"`` replaces the level and is reported as the last reason.
+
+        Returns:
+            The plan.
+
+        Raises:
+            ValidationError: If an input does not fit: another quarter's bands, an
+                unknown manager in ``available_hours``, negative hours, a threshold in
+                another currency.
+        """
+        check_quarter(self.name, quarter)
+        if getattr(bands, "quarter", None) != quarter:
+            got = getattr(bands, "quarter", bands)
+            raise ValidationError(self.name, "bands", got, f"the Bands of {quarter}")
+        if triangle is not None and triangle.quarter != quarter:
+            raise ValidationError(
+                self.name, "triangle", triangle.quarter, f"the Triangle of {quarter}"
+            )
+        threshold = self._threshold_in(portfolio.currency)
+        available = self._available(portfolio, available_hours)
+        recommendations = tuple(sorted(offboarding, key=lambda r: r.partner_id))
+        poor = {r.partner_id for r in recommendations}
+        deals = largest_open_deal(portfolio)
+        parameters = self.parameters
+        engagements: dict[str, Placement[EngagementLevel]] = {}
+        errors: list[Exception] = []
+        for partner_id in sorted(bands.partner_ids):
+            band = bands.band_of(partner_id)
+            segment = (
+                triangle.segment_of(partner_id)
+                if triangle is not None and partner_id in triangle
+                else None
+            )
+            level, reason = choose_engagement(
+                band=band,
+                segment=segment,
+                perpetual_poor=partner_id in poor,
+                largest_open_deal=deals.get(partner_id),
+                deal_support_threshold=threshold,
+                quarter=quarter,
+                policy=self.name,
+                parameters=parameters,
+            )
+            reasons: tuple[Reason, ...] = (reason,)
+            if rules is not None:
+                level, extra, failed = apply_override(
+                    rules,
+                    portfolio.partner(partner_id),
+                    target="engagement",
+                    current=level,
+                    context={
+                        "engagement": level.value,
+                        "band": band.value,
+                        "triangle": None if segment is None else segment.value,
+                        "quarter": str(quarter),
+                        "policy": self.name,
+                    },
+                    accept=_accept_level,
+                    quarter=quarter,
+                )
+                reasons += extra
+                errors.extend(failed)
+            engagements[partner_id] = Placement(partner_id=partner_id, value=level, reasons=reasons)
+        assignments, unplaced = self._assign(portfolio, quarter, engagements)
+        hours = self._split_hours(portfolio, quarter, engagements, assignments, available)
+        return Allocation(
+            quarter=quarter,
+            policy=self.name,
+            parameters=parameters,
+            engagements=FrozenMap(engagements),
+            assignments=assignments,
+            unplaced=unplaced,
+            hours=hours,
+            available=available,
+            offboarding=tuple(r for r in recommendations if r.partner_id in engagements),
+            rule_errors=tuple(errors),
+        )
+
+    def _threshold_in(self, currency: str) -> Decimal:
+        threshold = self.deal_support_threshold
+        if isinstance(threshold, Money):
+            if threshold.currency != currency:
+                expected = f"an amount in {currency}, the portfolio's currency"
+                raise ValidationError(self.name, "deal_support_threshold", threshold, expected)
+            return threshold.amount
+        return threshold
+
+    def _available(
+        self, portfolio: Portfolio, available_hours: Mapping[str, Decimal | int] | None
+    ) -> FrozenMap[str, Decimal]:
+        given = dict(available_hours or {})
+        for manager_id, hours in given.items():
+            if not _has_manager(portfolio, manager_id):
+                raise ValidationError(
+                    self.name, "available_hours", manager_id, "ids of the portfolio's managers"
+                )
+            if _amount(hours) is None:
+                raise ValidationError(
+                    self.name,
+                    f"available_hours[{manager_id}]",
+                    hours,
+                    "hours of zero or more (a Decimal or int)",
+                )
+        return FrozenMap(
+            (m.id, Decimal(given.get(m.id, self.default_hours)))
+            for m in sorted(portfolio.managers, key=lambda m: m.id)
+        )
+
+    def _assign(
+        self,
+        portfolio: Portfolio,
+        quarter: Quarter,
+        engagements: Mapping[str, Placement[EngagementLevel]],
+    ) -> tuple[tuple[Assignment, ...], tuple[Unplaced, ...]]:
+        load = {m.id: len(portfolio.partners_managed_by(m.id)) for m in portfolio.managers}
+        candidates = sorted(
+            (m for m in portfolio.managers if m.role in self.assign_roles), key=lambda m: m.id
+        )
+        unmanaged = [
+            portfolio.partner(pid) for pid in engagements if not portfolio.partner(pid).managers
+        ]
+        # The partners most deserving of time pick first; ties by id.
+        unmanaged.sort(key=lambda p: (-self.weights[engagements[p.id].value], p.id))
+        assignments: list[Assignment] = []
+        unplaced: list[Unplaced] = []
+        for partner in unmanaged:
+            level = engagements[partner.id].value
+            if level is EngagementLevel.DISENGAGE:
+                text = "not assigned: the partner is disengaged (recommended for offboarding)"
+                unplaced.append(self._unplaced(partner, quarter, "disengaged", text, {}))
+                continue
+            chosen, code, facts = _match(partner, candidates, load)
+            if chosen is None:
+                text = _UNPLACED_TEXT[code]
+                unplaced.append(self._unplaced(partner, quarter, code, text, facts))
+                continue
+            load[chosen.id] += 1
+            facts = {
+                **facts,
+                "manager_id": chosen.id,
+                "capacity_left": chosen.capacity.manage - load[chosen.id],
+            }
+            text = (
+                f"assigned to {chosen.id} ({chosen.role.value}): competent for "
+                f"{partner.partner_type.value}, language and region match, "
+                f"{chosen.capacity.manage - load[chosen.id]} place(s) left"
+            )
+            reason = Reason(
+                code="assigned", policy=self.name, quarter=quarter, text=text, facts=facts
+            )
+            assignments.append(
+                Assignment(
+                    partner_id=partner.id, manager_id=chosen.id, role=chosen.role, reasons=(reason,)
+                )
+            )
+        assignments.sort(key=lambda a: a.partner_id)
+        unplaced.sort(key=lambda u: u.partner_id)
+        return tuple(assignments), tuple(unplaced)
+
+    def _unplaced(
+        self, partner: Partner, quarter: Quarter, code: str, text: str, facts: Mapping[str, object]
+    ) -> Unplaced:
+        facts = {
+            "partner_type": partner.partner_type.value,
+            "languages": partner.languages,
+            "region": partner.region,
+            **facts,
+        }
+        reason = Reason(code=code, policy=self.name, quarter=quarter, text=text, facts=facts)
+        return Unplaced(partner_id=partner.id, code=code, reason=reason)
+
+    def _split_hours(
+        self,
+        portfolio: Portfolio,
+        quarter: Quarter,
+        engagements: Mapping[str, Placement[EngagementLevel]],
+        assignments: tuple[Assignment, ...],
+        available: Mapping[str, Decimal],
+    ) -> tuple[HoursAllocation, ...]:
+        assigned: dict[str, list[str]] = {}
+        for a in assignments:
+            assigned.setdefault(a.manager_id, []).append(a.partner_id)
+        result: list[HoursAllocation] = []
+        for manager_id, hours in available.items():
+            managed = {p.id for p in portfolio.partners_managed_by(manager_id)}
+            partners = sorted(
+                pid for pid in managed.union(assigned.get(manager_id, ())) if pid in engagements
+            )
+            total = sum((self.weights[engagements[pid].value] for pid in partners), Decimal(0))
+            for pid in partners:
+                level = engagements[pid].value
+                weight = self.weights[level]
+                share = (
+                    (hours * weight / total).quantize(_HUNDREDTH, rounding=ROUND_DOWN)
+                    if total > 0
+                    else Decimal(0)
+                )
+                text = (
+                    f"{share} h of {manager_id}'s {hours} h: weight {weight} ({level.value}) of "
+                    f"{total} in all"
+                )
+                facts = {
+                    "manager_id": manager_id,
+                    "available": hours,
+                    "weight": weight,
+                    "total_weight": total,
+                    "level": level.value,
+                }
+                reason = Reason(
+                    code="hours", policy=self.name, quarter=quarter, text=text, facts=facts
+                )
+                result.append(
+                    HoursAllocation(
+                        manager_id=manager_id,
+                        partner_id=pid,
+                        level=level,
+                        hours=share,
+                        reason=reason,
+                    )
+                )
+        return tuple(result)
+
+
+_UNPLACED_TEXT = {
+    "no_competent_manager": "no manager who may take partners is competent for its partner type",
+    "no_language_match": "no competent manager speaks one of its languages",
+    "no_region_match": "no competent manager speaking its language covers its region",
+    "no_capacity": "every matching manager is at capacity",
+}
+
+
+def _speaks(manager: PartnerManager, partner: Partner) -> bool:
+    return (
+        not partner.languages
+        or not manager.languages
+        or bool(set(partner.languages) & set(manager.languages))
+    )
+
+
+def _match(
+    partner: Partner, candidates: list[PartnerManager], load: Mapping[str, int]
+) -> tuple[PartnerManager | None, str, dict[str, object]]:
+    competent = [m for m in candidates if m.is_competent_for(partner.partner_type)]
+    speaking = [m for m in competent if _speaks(m, partner)]
+    covering = [m for m in speaking if m.covers_region(partner.region)]
+    free = [m for m in covering if load[m.id] < m.capacity.manage]
+    facts: dict[str, object] = {
+        "competent": tuple(m.id for m in competent),
+        "speaking": tuple(m.id for m in speaking),
+        "covering": tuple(m.id for m in covering),
+        "with_capacity": tuple(m.id for m in free),
+    }
+    if not competent:
+        return None, "no_competent_manager", facts
+    if not speaking:
+        return None, "no_language_match", facts
+    if not covering:
+        return None, "no_region_match", facts
+    if not free:
+        return None, "no_capacity", facts
+    chosen = min(free, key=lambda m: (load[m.id] - m.capacity.manage, m.id))
+    return chosen, "assigned", facts
+
+
+def _has_manager(portfolio: Portfolio, manager_id: str) -> bool:
+    return any(m.id == manager_id for m in portfolio.managers)
+
+
+def _accept_level(value: object) -> EngagementLevel | None:
+    try:
+        return EngagementLevel(str(value))
+    except ValueError:
+        return None

@@ -1,0 +1,145 @@
+"""Rank once, cut into bands by share, never split a tie.
+
+The hot path of the relative policies: one sort of positions by key, a C-speed scan
+for equal neighbours (ties), competition ranks, then the band boundaries moved off any
+tie group they would cut. Everything here works on plain lists so that a million
+partners cost little more than one ``sorted()``.
+"""
+
+from __future__ import annotations
+
+import operator
+from bisect import bisect_right
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import compress
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+__all__ = ["Ranking", "rank", "target_counts"]
+
+K = TypeVar("K")
+
+#: Where a tie group cut by a band boundary goes: to the band above or the band below.
+TieRule = Literal["up", "down"]
+
+
+def target_counts(shares: Sequence[Decimal], n: int, rest: int) -> tuple[int, ...]:
+    """Turn shares (summing to one) into band sizes summing to ``n``.
+
+    Each band's size is its share of ``n`` rounded half up, except band number
+    ``rest``, which takes what is left; a band never gets more than remains.
+    """
+    counts = [0] * len(shares)
+    left = n
+    for band, share in enumerate(shares):
+        if band != rest:
+            size = min(left, int((share * n).to_integral_value(ROUND_HALF_UP)))
+            counts[band] = size
+            left -= size
+    counts[rest] = left
+    return tuple(counts)
+
+
+class Ranking(Generic[K]):
+    """Partners in rank order (best first), with competition ranks and band boundaries.
+
+    Attributes:
+        ids: Partner ids, best first; ties ordered by id.
+        keys: Their ranking keys, in the same order.
+        ranks: Competition ranks ("1224"): tied partners share the best rank.
+        starts: The position where each band after the first begins.
+        targets: The band sizes the shares asked for, before ties were resolved.
+    """
+
+    __slots__ = ("_index", "ids", "keys", "ranks", "starts", "targets")
+
+    def __init__(
+        self,
+        ids: list[str],
+        keys: list[K],
+        ranks: list[int],
+        starts: tuple[int, ...],
+        targets: tuple[int, ...],
+    ) -> None:
+        """Hold a finished ranking; build one with :func:`rank`."""
+        self.ids = ids
+        self.keys = keys
+        self.ranks = ranks
+        self.starts = starts
+        self.targets = targets
+        self._index: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        """Return how many partners were ranked."""
+        return len(self.ids)
+
+    def position(self, partner_id: str) -> int | None:
+        """Return the partner's position (0 is the best), or None if it was not ranked."""
+        if self._index is None:
+            self._index = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        return self._index.get(partner_id)
+
+    def band_at(self, position: int) -> int:
+        """Return the number of the band (0 is the best) holding ``position``."""
+        return bisect_right(self.starts, position)
+
+    def span(self, band: int) -> tuple[int, int]:
+        """Return the positions ``[start, end)`` of band number ``band``."""
+        start = 0 if band == 0 else self.starts[band - 1]
+        end = self.starts[band] if band < len(self.starts) else len(self.ids)
+        return start, end
+
+    def tie_group(self, position: int) -> tuple[int, int]:
+        """Return the positions ``[start, end)`` of the partners tied with ``position``."""
+        rank_ = self.ranks[position]
+        return rank_ - 1, bisect_right(self.ranks, rank_)
+
+
+def rank(
+    ids: list[str],
+    keys: list[K],
+    shares: Sequence[Decimal],
+    ties: Sequence[TieRule],
+    rest: int,
+) -> Ranking[K]:
+    """Rank ``ids`` by ``keys`` (highest first) and cut the ranking into bands by share.
+
+    Args:
+        ids: Partner ids.
+        keys: One comparable key per id; higher is better.
+        shares: The share of partners each band should hold, best band first.
+        ties: For each boundary between two bands, where a tie group cut by it goes.
+        rest: The band that takes what the others' rounded shares leave.
+
+    Returns:
+        The ranking; the ties rule means band sizes can fall short of (or exceed) their
+        targets by less than the size of the tie group at each boundary.
+    """
+    n = len(keys)
+    order = sorted(range(n), key=cast("Callable[[int], Any]", keys.__getitem__), reverse=True)
+    ranked_keys = [keys[i] for i in order]
+    ranked_ids = [ids[i] for i in order]
+    ranks = list(range(1, n + 1))
+    # Positions whose key equals the next one's: the inside of every tie group.
+    tied = list(compress(range(n - 1), map(operator.eq, ranked_keys, ranked_keys[1:])))
+    start = 0
+    for k, position in enumerate(tied):
+        if k == 0 or tied[k - 1] != position - 1:
+            start = position
+        if k + 1 == len(tied) or tied[k + 1] != position + 1:
+            end = position + 2
+            ranks[start:end] = [start + 1] * (end - start)
+            ranked_ids[start:end] = sorted(ranked_ids[start:end])
+    targets = target_counts(shares, n, rest)
+    starts: list[int] = []
+    boundary = 0
+    for size, rule in zip(targets[:-1], ties, strict=True):
+        boundary += size
+        cut = boundary
+        if 0 < cut < n and ranks[cut] == ranks[cut - 1]:
+            group_start = ranks[cut] - 1
+            cut = group_start if rule == "down" else bisect_right(ranks, ranks[cut])
+        starts.append(max(cut, starts[-1]) if starts else cut)
+    return Ranking(ranked_ids, ranked_keys, ranks, tuple(starts), targets)
