@@ -331,3 +331,15 @@ class TestValidation:
         weight, reason = TierWeights({"Gold": 2}).weigh(p)
         assert weight in {1, 2}
         assert reason.message
+
+
+def test_band_weights_take_the_performance_bands_of_the_policies():
+    from partnerdomain.policies import PerformanceBand
+
+    weighting = BandWeights(
+        {"A": PerformanceBand.MIDDLE, "B": PerformanceBand.RAMPING},
+        {PerformanceBand.TOP: 1, PerformanceBand.MIDDLE: 3, PerformanceBand.RAMPING: 2},
+    )
+    assert weighting.weigh(partner("A"))[0] == 3
+    weight, reason = weighting.weigh(partner("B"))
+    assert (weight, reason.facts["band"]) == (2, "ramping")

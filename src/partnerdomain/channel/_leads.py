@@ -403,6 +403,7 @@ class LeadDistributionPolicy:
             batch.append(lead)
         batch.sort(key=lambda lead: (lead.received_on, lead.id))
 
+        cache = _RunCache()
         assignments = []
         entries = []
         for lead in batch:
@@ -416,6 +417,7 @@ class LeadDistributionPolicy:
                 holder=holders.get(lead.id),
                 declined=declined,
                 seed=seed,
+                cache=cache,
             )
             assignments.append(assignment)
             if assignment.partner_id is not None:
@@ -446,6 +448,7 @@ class LeadDistributionPolicy:
         holder: str | None,
         declined: frozenset[str],
         seed: int | str,
+        cache: _RunCache,
     ) -> LeadAssignment:
         if holder is not None:
             reason = Reason(
@@ -456,32 +459,33 @@ class LeadDistributionPolicy:
             return LeadAssignment(
                 lead=lead, partner_id=holder, candidates=(), excluded=(), reasons=(reason,)
             )
+        # What rules a partner out for good depends only on the lead's needs: work it
+        # out once per kind of lead; declines and capacity change from lead to lead.
+        key = (lead.partner_types, _fold(lead.region), _fold(lead.language))
+        if key not in cache.screens:
+            cache.screens[key] = self._screen(lead, pool, weighed, weights)
+        open_pool, excluded = cache.screens[key]
         eligible: list[Partner] = []
-        excluded: list[Exclusion] = []
-        for partner in pool:
-            reasons = self._ineligibility(lead, partner, declined, held)
-            if not reasons and not weights[partner.id]:
-                reasons = [
-                    Reason(
-                        code="lead.zero_weight",
-                        message=f"{partner.id} has weight 0: {weighed[partner.id][1].message}",
-                        facts={"partner_id": partner.id},
-                    )
-                ]
+        dynamic: list[Exclusion] = []
+        for partner in open_pool:
+            reasons = self._changing_reasons(lead, partner, declined, held)
             if reasons:
-                excluded.append(Exclusion(partner_id=partner.id, reasons=tuple(reasons)))
+                dynamic.append(Exclusion(partner_id=partner.id, reasons=tuple(reasons)))
             else:
                 eligible.append(partner)
+        if dynamic:
+            excluded = tuple(sorted((*excluded, *dynamic), key=lambda e: e.partner_id))
         if not eligible:
             reason = _unassigned_reason(lead, pool, excluded)
             return LeadAssignment(
                 lead=lead,
                 partner_id=None,
                 candidates=(),
-                excluded=tuple(excluded),
+                excluded=excluded,
                 reasons=(reason,),
             )
-        chosen, candidates = _draw(eligible, weights, random.Random(f"{seed}:{lead.id}"))  # noqa: S311 - a fair draw, not a secret
+        rng = random.Random(f"{seed}:{lead.id}")  # noqa: S311 - a fair draw, not a secret
+        chosen, candidates = _draw(eligible, weights, rng, cache.draws)
         share = next(c.share for c in candidates if c.partner_id == chosen)
         drawn = (
             Reason(
@@ -504,13 +508,62 @@ class LeadDistributionPolicy:
             lead=lead,
             partner_id=chosen,
             candidates=candidates,
-            excluded=tuple(excluded),
+            excluded=excluded,
             reasons=drawn,
         )
 
-    def _ineligibility(
+    def _screen(
+        self,
+        lead: Lead,
+        pool: list[Partner],
+        weighed: dict[str, tuple[Weight, Reason]],
+        weights: dict[str, Fraction],
+    ) -> tuple[list[Partner], tuple[Exclusion, ...]]:
+        open_pool: list[Partner] = []
+        excluded: list[Exclusion] = []
+        for partner in pool:
+            reasons = self._lasting_reasons(lead, partner)
+            if not reasons and not weights[partner.id]:
+                reasons = [
+                    Reason(
+                        code="lead.zero_weight",
+                        message=f"{partner.id} has weight 0: {weighed[partner.id][1].message}",
+                        facts={"partner_id": partner.id},
+                    )
+                ]
+            if reasons:
+                excluded.append(Exclusion(partner_id=partner.id, reasons=tuple(reasons)))
+            else:
+                open_pool.append(partner)
+        return open_pool, tuple(excluded)
+
+    def _changing_reasons(
         self, lead: Lead, partner: Partner, declined: frozenset[str], held: Counter[str]
     ) -> list[Reason]:
+        reasons = []
+        pid = partner.id
+        if pid in declined:
+            reasons.append(
+                Reason(
+                    code="lead.declined_before",
+                    message=f"{pid} declined lead {lead.id} before.",
+                    facts={"partner_id": pid},
+                )
+            )
+        limit = self.capacity_of(pid)
+        if limit is not None and held[pid] >= limit:
+            reasons.append(
+                Reason(
+                    code="lead.capacity_reached",
+                    message=(
+                        f"{pid} holds {held[pid]} lead(s) this quarter, its capacity is {limit}."
+                    ),
+                    facts={"partner_id": pid, "held": held[pid], "capacity": limit},
+                )
+            )
+        return reasons
+
+    def _lasting_reasons(self, lead: Lead, partner: Partner) -> list[Reason]:
         reasons = []
         pid = partner.id
 
@@ -547,17 +600,22 @@ class LeadDistributionPolicy:
                 f"does not work in {lead.language}.",
                 languages=list(partner.languages),
             )
-        if pid in declined:
-            add("lead.declined_before", f"declined lead {lead.id} before.")
-        limit = self.capacity_of(pid)
-        if limit is not None and held[pid] >= limit:
-            add(
-                "lead.capacity_reached",
-                f"holds {held[pid]} lead(s) this quarter, its capacity is {limit}.",
-                held=held[pid],
-                capacity=limit,
-            )
         return reasons
+
+
+class _RunCache:
+    """What one run works out once and reuses: screens per kind of lead, draws per pool."""
+
+    def __init__(self) -> None:
+        self.screens: dict[
+            tuple[frozenset[PartnerType], str | None, str | None],
+            tuple[list[Partner], tuple[Exclusion, ...]],
+        ] = {}
+        self.draws: dict[tuple[str, ...], tuple[list[int], tuple[Candidate, ...]]] = {}
+
+
+def _fold(text: str | None) -> str | None:
+    return None if text is None else text.casefold()
 
 
 def _sorted_partners(partners: Iterable[Partner]) -> list[Partner]:
@@ -569,16 +627,27 @@ def _sorted_partners(partners: Iterable[Partner]) -> list[Partner]:
 
 
 def _draw(
-    eligible: list[Partner], weights: dict[str, Fraction], rng: random.Random
+    eligible: list[Partner],
+    weights: dict[str, Fraction],
+    rng: random.Random,
+    cache: dict[tuple[str, ...], tuple[list[int], tuple[Candidate, ...]]] | None = None,
 ) -> tuple[str, tuple[Candidate, ...]]:
     """Pick one partner with chance exactly weight / total; ``eligible`` is sorted by id."""
-    scale = math.lcm(*(weights[p.id].denominator for p in eligible))
-    whole = [int(weights[p.id] * scale) for p in eligible]
+    key = tuple(p.id for p in eligible)
+    known = cache.get(key) if cache is not None else None
+    if known is None:
+        scale = math.lcm(*(weights[p.id].denominator for p in eligible))
+        whole = [int(weights[p.id] * scale) for p in eligible]
+        total = sum(whole)
+        candidates = tuple(
+            Candidate(partner_id=p.id, weight=weights[p.id], share=Fraction(w, total))
+            for p, w in zip(eligible, whole, strict=True)
+        )
+        known = (whole, candidates)
+        if cache is not None:
+            cache[key] = known
+    whole, candidates = known
     total = sum(whole)
-    candidates = tuple(
-        Candidate(partner_id=p.id, weight=weights[p.id], share=Fraction(w, total))
-        for p, w in zip(eligible, whole, strict=True)
-    )
     ticket = rng.randrange(total)
     for partner, units in zip(eligible, whole, strict=True):
         if ticket < units:
@@ -588,7 +657,7 @@ def _draw(
     raise AssertionError(msg)  # pragma: no cover
 
 
-def _unassigned_reason(lead: Lead, pool: list[Partner], excluded: list[Exclusion]) -> Reason:
+def _unassigned_reason(lead: Lead, pool: list[Partner], excluded: tuple[Exclusion, ...]) -> Reason:
     if not pool:
         return Reason(
             code="lead.no_partners",
