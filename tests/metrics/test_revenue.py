@@ -1,0 +1,130 @@
+"""Revenue measures: won revenue, won deals, growth, open pipeline, largest open deal."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+
+from partnerdomain.exceptions import ValidationError
+from partnerdomain.metrics import (
+    PARTNER_DEALS,
+    largest_open_deal,
+    open_pipeline,
+    revenue_growth,
+    trailing_won_revenue,
+    won_deals,
+    won_revenue,
+)
+from partnerdomain.model import (
+    DealSource,
+    Money,
+    Opportunity,
+    OpportunityStage,
+    Partner,
+    PartnerStage,
+    PartnerType,
+    Portfolio,
+    Quarter,
+)
+from partnerdomain.testing import portfolios
+
+Q = Quarter(2026, 3)
+
+
+def deal(oid, pid, amount, day, *, stage=OpportunityStage.WON, source=DealSource.PARTNER_SOURCED):
+    return Opportunity(
+        id=oid,
+        source=source,
+        amount=Money(amount, "EUR"),
+        stage=stage,
+        stage_since=day,
+        registered_on=date(2024, 1, 1),
+        partner_id=pid,
+    )
+
+
+def program(*opportunities):
+    partners = [
+        Partner(
+            id=pid,
+            name=pid,
+            partner_type=PartnerType.REFERRAL,
+            stage=PartnerStage.ACTIVE,
+            stage_since=date(2024, 1, 1),
+        )
+        for pid in ("P-1", "P-2", "P-3")
+    ]
+    return Portfolio(
+        as_of=date(2026, 9, 30), currency="EUR", partners=partners, opportunities=opportunities
+    )
+
+
+def test_won_revenue_counts_partner_sourced_won_deals_in_the_window_only():
+    portfolio = program(
+        deal("O-1", "P-1", 100, date(2026, 7, 1)),
+        deal("O-2", "P-1", 50, date(2025, 10, 1)),
+        deal("O-3", "P-1", 999, date(2025, 9, 30)),
+        deal("O-4", "P-1", 999, date(2026, 8, 1), source=DealSource.PARTNER_INFLUENCED),
+        deal("O-5", "P-1", 999, date(2026, 8, 1), stage=OpportunityStage.LOST),
+        deal("O-6", "P-2", 10, date(2026, 9, 30)),
+    )
+    assert trailing_won_revenue(portfolio, Q) == {
+        "P-1": Decimal(150),
+        "P-2": Decimal(10),
+        "P-3": Decimal(0),
+    }
+    assert won_deals(portfolio, Q.trailing(4)) == {"P-1": 2, "P-2": 1, "P-3": 0}
+    assert won_revenue(portfolio, [Q], sources=PARTNER_DEALS)["P-1"] == Decimal(1099)
+
+
+@given(portfolios(max_partners=6, max_opportunities=15))
+def test_revenue_over_a_window_is_the_sum_over_its_quarters(portfolio):
+    quarter = Quarter.from_date(portfolio.as_of)
+    window = quarter.trailing(4)
+    total = won_revenue(portfolio, window)
+    parts = [won_revenue(portfolio, [q]) for q in window]
+    assert set(total) == {p.id for p in portfolio.partners}
+    for pid, amount in total.items():
+        assert amount == sum((part[pid] for part in parts), Decimal(0))
+
+
+def test_growth_compares_four_quarters_with_the_four_before():
+    portfolio = program(
+        deal("O-1", "P-1", 100, date(2025, 8, 1)),
+        deal("O-2", "P-1", 150, date(2026, 8, 1)),
+        deal("O-3", "P-2", 10, date(2026, 8, 1)),
+    )
+    assert revenue_growth(portfolio, Q) == {
+        "P-1": Decimal("0.5"),
+        "P-2": Decimal("Infinity"),
+        "P-3": Decimal(0),
+    }
+
+
+def test_open_pipeline_and_largest_open_deal_look_at_open_partner_deals():
+    portfolio = program(
+        deal("O-1", "P-1", 100, date(2026, 8, 1), stage=OpportunityStage.PROPOSAL),
+        deal("O-2", "P-1", 300, date(2026, 8, 1), stage=OpportunityStage.REGISTERED),
+        deal("O-0", "P-1", 300, date(2026, 8, 1), stage=OpportunityStage.QUALIFIED),
+        deal("O-3", "P-2", 999, date(2026, 8, 1)),
+    )
+    assert open_pipeline(portfolio) == {"P-1": Decimal(700), "P-2": Decimal(0), "P-3": Decimal(0)}
+    assert {pid: o.id for pid, o in largest_open_deal(portfolio).items()} == {"P-1": "O-0"}
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda p: won_revenue(p, []), "quarters"),
+        (lambda p: won_revenue(p, ["2026Q3"]), "quarters"),
+        (lambda p: won_revenue(p, [Q], sources=[]), "sources"),
+        (lambda p: won_revenue(p, [Q], sources="partner_sourced"), "sources"),
+        (lambda p: trailing_won_revenue(p, Q, quarters=0), "quarters"),
+        (lambda p: revenue_growth(p, Q, quarters=-1), "quarters"),
+    ],
+)
+def test_bad_windows_and_sources_are_refused(call, field):
+    with pytest.raises(ValidationError) as caught:
+        call(program())
+    assert caught.value.field == field

@@ -1,0 +1,254 @@
+"""EngagementAllocation: engagement levels, hours within capacity, assignment of new partners."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from partnerdomain.exceptions import ValidationError
+from partnerdomain.model import (
+    Capacity,
+    DealSource,
+    Money,
+    Opportunity,
+    OpportunityStage,
+    Partner,
+    PartnerManager,
+    PartnerStage,
+    PartnerType,
+    Portfolio,
+    Quarter,
+    TeamRole,
+)
+from partnerdomain.policies import (
+    EngagementAllocation,
+    EngagementLevel,
+    PerformanceTriangle,
+    PerpetualPoorPerformers,
+    RelativeBands,
+)
+from partnerdomain.testing import portfolios
+
+Q = Quarter(2026, 3)
+
+
+@given(portfolios(max_partners=10, max_opportunities=15), st.data())
+def test_hours_never_exceed_capacity_and_every_partner_gets_a_level(portfolio, data):
+    quarter = Quarter.from_date(portfolio.as_of)
+    bands = RelativeBands().assess(portfolio, quarter)
+    triangle = data.draw(st.sampled_from([None, PerformanceTriangle().assess(portfolio, quarter)]))
+    hours = {
+        m.id: data.draw(st.integers(0, 500) | st.decimals(0, 500, places=2))
+        for m in portfolio.managers
+    }
+    allocation = EngagementAllocation().allocate(
+        portfolio, quarter, bands=bands, triangle=triangle, available_hours=hours
+    )
+    assert set(allocation.engagements) == set(bands.partner_ids)
+    for manager in portfolio.managers:
+        assert allocation.total_hours(manager.id) <= allocation.available[manager.id]
+        assert allocation.total_hours(manager.id) <= hours[manager.id]
+    assert all(h.hours >= 0 for h in allocation.hours)
+    managers = {m.id: m for m in portfolio.managers}
+    load = {m: len(portfolio.partners_managed_by(m)) for m in managers}
+    for assignment in allocation.assignments:
+        manager = managers[assignment.manager_id]
+        partner = portfolio.partner(assignment.partner_id)
+        assert not partner.managers
+        assert manager.is_competent_for(partner.partner_type)
+        assert manager.covers_region(partner.region)
+        load[manager.id] += 1
+        assert load[manager.id] <= manager.capacity.manage
+    placed = {a.partner_id for a in allocation.assignments} | {
+        u.partner_id for u in allocation.unplaced
+    }
+    unmanaged = {pid for pid in bands.partner_ids if not portfolio.partner(pid).managers}
+    assert placed == unmanaged
+
+
+def partner(pid, *, manager="M-1", **kwargs):
+    defaults = {
+        "name": pid,
+        "partner_type": PartnerType.MSP,
+        "stage": PartnerStage.ACTIVE,
+        "stage_since": date(2024, 1, 1),
+        "joined_on": date(2024, 1, 1),
+        "managers": {TeamRole.PARTNER_MANAGER: manager} if manager else {},
+    }
+    return Partner(id=pid, **{**defaults, **kwargs})
+
+
+def opportunity(oid, pid, amount, stage=OpportunityStage.WON, day=date(2026, 8, 1)):
+    return Opportunity(
+        id=oid,
+        source=DealSource.PARTNER_SOURCED,
+        amount=Money(amount, "EUR"),
+        stage=stage,
+        stage_since=day,
+        registered_on=date(2026, 1, 1),
+        partner_id=pid,
+        close_date=day,
+    )
+
+
+def program(extra_partners=(), extra_opportunities=(), managers=None):
+    partners = [partner(f"P-{i:02d}") for i in range(20)]
+    opportunities = [opportunity(f"O-{i}", f"P-{i:02d}", 1000 * (i + 1)) for i in range(20)]
+    return Portfolio(
+        as_of=date(2026, 9, 30),
+        currency="EUR",
+        partners=[*partners, *extra_partners],
+        opportunities=[*opportunities, *extra_opportunities],
+        managers=managers or [PartnerManager(id="M-1", name="Dana", capacity=Capacity(manage=30))],
+    )
+
+
+class TestEngagement:
+    def test_middle_performers_get_the_largest_share_of_hours_per_partner(self):
+        portfolio = program()
+        bands = RelativeBands().assess(portfolio, Q)
+        allocation = EngagementAllocation().allocate(portfolio, Q, bands=bands)
+        hours = allocation.hours_of("M-1")
+        assert allocation.level_of("P-10") is EngagementLevel.FULL_ENGAGEMENT
+        assert allocation.level_of("P-19") is EngagementLevel.LIGHT_TOUCH
+        assert allocation.level_of("P-00") is EngagementLevel.INSIDE_SUPPORT
+        assert hours["P-10"] > hours["P-19"] > hours["P-00"]
+        assert allocation.total_hours("M-1") <= Decimal(390)
+
+    def test_a_top_performer_with_a_large_open_deal_gets_deal_support(self):
+        big = opportunity("O-big", "P-19", 250_000, OpportunityStage.NEGOTIATION)
+        portfolio = program(extra_opportunities=[big])
+        bands = RelativeBands().assess(portfolio, Q)
+        allocation = EngagementAllocation().allocate(portfolio, Q, bands=bands)
+        placement = allocation.engagements["P-19"]
+        assert placement.value is EngagementLevel.DEAL_SUPPORT
+        assert placement.reasons[0].facts["largest_open_deal"] == "O-big"
+
+    def test_new_partners_get_ramp_support(self):
+        portfolio = program(extra_partners=[partner("P-new", joined_on=date(2026, 7, 1))])
+        bands = RelativeBands().assess(portfolio, Q)
+        allocation = EngagementAllocation().allocate(portfolio, Q, bands=bands)
+        assert allocation.level_of("P-new") is EngagementLevel.RAMP_SUPPORT
+
+    def test_perpetual_poor_performers_are_disengaged_and_recommended_for_offboarding(self):
+        portfolio = program()
+        earlier = {f"P-{i:02d}": i for i in range(20)}
+        history = [RelativeBands().band(earlier, Q.shift(-k)) for k in range(1, 4)]
+        history.append(RelativeBands().assess(portfolio, Q))
+        offboarding = PerpetualPoorPerformers().find(history)
+        allocation = EngagementAllocation().allocate(
+            portfolio, Q, bands=history[-1], offboarding=offboarding
+        )
+        assert allocation.level_of("P-00") is EngagementLevel.DISENGAGE
+        assert allocation.hours_of("M-1")["P-00"] == 0
+        assert [r.partner_id for r in allocation.offboarding] == ["P-00", "P-01", "P-02"]
+
+    def test_the_triangle_gives_aggressive_growers_executive_access(self):
+        portfolio = program()
+        bands = RelativeBands().assess(portfolio, Q)
+        growth = {f"P-{i:02d}": Decimal(i % 7) for i in range(20)}
+        growth["P-12"] = Decimal(100)
+        triangle = PerformanceTriangle().segment(growth, Q)
+        allocation = EngagementAllocation().allocate(portfolio, Q, bands=bands, triangle=triangle)
+        assert allocation.level_of("P-12") is EngagementLevel.EXECUTIVE_ACCESS
+
+
+class TestAssignment:
+    def managers(self):
+        return [
+            PartnerManager(
+                id="M-de",
+                name="Greta",
+                competencies=[PartnerType.MSP],
+                languages=["de"],
+                regions=["DACH"],
+                capacity=Capacity(manage=1),
+            ),
+            PartnerManager(
+                id="M-en",
+                name="Sam",
+                competencies=[PartnerType.MSP, PartnerType.VAR],
+                languages=["en"],
+                regions=["UK"],
+                capacity=Capacity(manage=5),
+            ),
+            PartnerManager(id="M-rec", name="Hunter", role=TeamRole.RECRUITER),
+        ]
+
+    def allocate(self, *extra):
+        portfolio = Portfolio(
+            as_of=date(2026, 9, 30),
+            currency="EUR",
+            partners=list(extra),
+            managers=self.managers(),
+        )
+        bands = RelativeBands().assess(portfolio, Q)
+        return EngagementAllocation().allocate(portfolio, Q, bands=bands)
+
+    def test_an_unmanaged_partner_goes_to_the_manager_with_its_type_language_and_region(self):
+        allocation = self.allocate(partner("P-1", manager=None, languages=["de"], region="DACH"))
+        assert [(a.partner_id, a.manager_id) for a in allocation.assignments] == [("P-1", "M-de")]
+        assert allocation.assignments[0].reasons[0].code == "assigned"
+
+    @pytest.mark.parametrize(
+        ("kwargs", "code"),
+        [
+            ({"partner_type": PartnerType.STRATEGIC_ALLIANCE}, "no_competent_manager"),
+            ({"languages": ["fr"]}, "no_language_match"),
+            ({"languages": ["de"], "region": "UK"}, "no_region_match"),
+        ],
+    )
+    def test_a_partner_that_cannot_be_placed_is_reported_with_the_reason(self, kwargs, code):
+        allocation = self.allocate(partner("P-1", manager=None, **kwargs))
+        assert allocation.assignments == ()
+        assert [(u.partner_id, u.code) for u in allocation.unplaced] == [("P-1", code)]
+
+    def test_a_full_manager_takes_no_more_partners(self):
+        allocation = self.allocate(
+            partner("P-1", manager=None, languages=["de"], region="DACH"),
+            partner("P-2", manager=None, languages=["de"], region="DACH"),
+        )
+        assert len(allocation.assignments) == 1
+        assert [u.code for u in allocation.unplaced] == ["no_capacity"]
+
+
+class TestParameters:
+    def test_unknown_managers_in_available_hours_are_refused(self):
+        portfolio = program()
+        bands = RelativeBands().assess(portfolio, Q)
+        with pytest.raises(ValidationError, match="M-9"):
+            EngagementAllocation().allocate(portfolio, Q, bands=bands, available_hours={"M-9": 10})
+
+    def test_negative_hours_are_refused(self):
+        portfolio = program()
+        bands = RelativeBands().assess(portfolio, Q)
+        with pytest.raises(ValidationError):
+            EngagementAllocation().allocate(portfolio, Q, bands=bands, available_hours={"M-1": -1})
+
+    def test_bands_of_another_quarter_are_refused(self):
+        portfolio = program()
+        bands = RelativeBands().assess(portfolio, Q.previous())
+        with pytest.raises(ValidationError, match="bands"):
+            EngagementAllocation().allocate(portfolio, Q, bands=bands)
+
+    def test_a_threshold_in_another_currency_is_refused(self):
+        portfolio = program()
+        bands = RelativeBands().assess(portfolio, Q)
+        policy = EngagementAllocation(deal_support_threshold=Money(1000, "USD"))
+        with pytest.raises(ValidationError, match="EUR"):
+            policy.allocate(portfolio, Q, bands=bands)
+
+    @pytest.mark.parametrize(
+        "kwargs",
+        [
+            {"weights": {EngagementLevel.LIGHT_TOUCH: -1}},
+            {"weights": {"light_touch": 1}},
+            {"default_hours": Decimal(-5)},
+            {"deal_support_threshold": 1.5},
+        ],
+    )
+    def test_bad_parameters_are_refused(self, kwargs):
+        with pytest.raises(ValidationError):
+            EngagementAllocation(**kwargs)

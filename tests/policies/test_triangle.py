@@ -1,0 +1,121 @@
+"""The performance triangle: 5% aggressive growth, 15% growth potential, 80% limited."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from partnerdomain.exceptions import ValidationError
+from partnerdomain.model import (
+    DealSource,
+    Money,
+    Opportunity,
+    OpportunityStage,
+    Partner,
+    PartnerStage,
+    PartnerType,
+    Portfolio,
+    Quarter,
+)
+from partnerdomain.policies import PerformanceTriangle, TriangleSegment
+
+Q = Quarter(2026, 3)
+growth_strategy = st.dictionaries(
+    st.from_regex(r"P-[0-9]{1,3}", fullmatch=True), st.integers(-3, 6).map(Decimal), max_size=40
+)
+
+
+def test_a_thousand_partners_split_five_fifteen_eighty():
+    growth = {f"P-{i:04d}": Decimal(i) for i in range(1000)}
+    triangle = PerformanceTriangle().segment(growth, Q)
+    assert triangle.counts == {
+        TriangleSegment.AGGRESSIVE_GROWTH: 50,
+        TriangleSegment.GROWTH_POTENTIAL: 150,
+        TriangleSegment.LIMITED_GROWTH: 800,
+    }
+    assert triangle.segment_of("P-0999") is TriangleSegment.AGGRESSIVE_GROWTH
+    assert triangle.segment_of("P-0800") is TriangleSegment.GROWTH_POTENTIAL
+    assert triangle.segment_of("P-0799") is TriangleSegment.LIMITED_GROWTH
+
+
+def test_pipeline_breaks_ties_in_growth():
+    growth = {f"P-{i:02d}": Decimal(1) for i in range(20)}
+    pipeline = {f"P-{i:02d}": Decimal(1000 if i == 7 else 0) for i in range(20)}
+    triangle = PerformanceTriangle().segment(growth, Q, tie_breaker=pipeline)
+    assert triangle.members(TriangleSegment.AGGRESSIVE_GROWTH) == ("P-07",)
+    reason = triangle.placement("P-07").reasons[0]
+    assert reason.facts["tie_breaker"] == Decimal(1000)
+    assert reason.facts["tie_breaker_metric"] == "open_pipeline"
+
+
+@given(growth_strategy, st.randoms(use_true_random=False))
+def test_every_partner_lands_in_one_segment_whatever_the_input_order(growth, rnd):
+    items = list(growth.items())
+    rnd.shuffle(items)
+    policy = PerformanceTriangle()
+    first = policy.segment(growth, Q)
+    second = policy.segment(dict(items), Q)
+    assert list(first) == list(second)
+    members = [pid for s in TriangleSegment for pid in first.members(s)]
+    assert sorted(members) == sorted(growth)
+
+
+@given(growth_strategy)
+def test_upper_segments_never_exceed_their_targets(growth):
+    triangle = PerformanceTriangle().segment(growth, Q)
+    n = len(growth)
+    aggressive = int(Decimal("0.05") * n + Decimal("0.5"))
+    potential = int(Decimal("0.15") * n + Decimal("0.5"))
+    assert triangle.counts[TriangleSegment.AGGRESSIVE_GROWTH] <= aggressive
+    assert (
+        triangle.counts[TriangleSegment.AGGRESSIVE_GROWTH]
+        + triangle.counts[TriangleSegment.GROWTH_POTENTIAL]
+        <= aggressive + potential
+    )
+
+
+def test_assess_ranks_by_year_over_year_growth_of_won_revenue():
+    def partner(pid):
+        return Partner(
+            id=pid,
+            name=pid,
+            partner_type=PartnerType.ISV,
+            stage=PartnerStage.ACTIVE,
+            stage_since=date(2024, 1, 1),
+        )
+
+    def won(oid, pid, amount, day):
+        return Opportunity(
+            id=oid,
+            source=DealSource.PARTNER_SOURCED,
+            amount=Money(amount, "EUR"),
+            stage=OpportunityStage.WON,
+            stage_since=day,
+            registered_on=date(2024, 1, 1),
+            partner_id=pid,
+        )
+
+    partners = [partner(f"P-{i:02d}") for i in range(20)]
+    opportunities = []
+    for i in range(20):
+        opportunities.append(won(f"O-a{i}", f"P-{i:02d}", 1000, date(2025, 8, 1)))
+        opportunities.append(won(f"O-b{i}", f"P-{i:02d}", 1000 + 100 * i, date(2026, 8, 1)))
+    triangle = PerformanceTriangle().assess(
+        Portfolio(
+            as_of=date(2026, 9, 30),
+            currency="EUR",
+            partners=partners,
+            opportunities=opportunities,
+        ),
+        Q,
+    )
+    assert triangle.members(TriangleSegment.AGGRESSIVE_GROWTH) == ("P-19",)
+    assert triangle.placement("P-19").reasons[0].facts["growth"] == Decimal("1.9")
+
+
+def test_shares_above_one_are_refused():
+    with pytest.raises(ValidationError) as caught:
+        PerformanceTriangle(aggressive_growth=Decimal("0.5"), growth_potential=Decimal("0.6"))
+    assert caught.value.field == "growth_potential"
