@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from datetime import date
 from decimal import Decimal
 
@@ -13,7 +12,9 @@ from hypothesis import strategies as st
 
 from partnerdomain.exceptions import CurrencyMismatchError, ValidationError
 from partnerdomain.model import (
+    AccountExecutive,
     Capacity,
+    DealSource,
     Money,
     Opportunity,
     OpportunityStage,
@@ -26,11 +27,17 @@ from partnerdomain.model import (
     Quarter,
     TeamRole,
 )
-from partnerdomain.model import AccountExecutive, DealSource
-from partnerdomain.policies._bands import PerformanceBand
-from partnerdomain.policies._staffing import EvolvingMatrix, MoveKind, StaffingPolicy
-from partnerdomain.policies._staffing_model import CompanyStage, Segment, TeamStructure, Workload
-from partnerdomain.policies._staffing_parameters import StaffingParameters
+from partnerdomain.policies import (
+    CompanyStage,
+    EvolvingMatrix,
+    MoveKind,
+    PerformanceBand,
+    Segment,
+    StaffingParameters,
+    StaffingPolicy,
+    TeamStructure,
+    Workload,
+)
 
 Q = Quarter(2026, 3)
 DAY = date(2026, 9, 30)
@@ -157,8 +164,12 @@ class TestProperties:
         after = plan_of(bigger, **kwargs).recommended_headcount
         assert after >= before
 
-    @given(scenarios(), st.sampled_from(list(TeamRole)), st.sampled_from(list(Workload)),
-           st.integers(1, 40))
+    @given(
+        scenarios(),
+        st.sampled_from(list(TeamRole)),
+        st.sampled_from(list(Workload)),
+        st.integers(1, 40),
+    )
     def test_raising_a_roles_capacity_never_raises_the_recommended_headcount(
         self, scenario, role, workload, extra
     ):
@@ -370,7 +381,11 @@ class TestEvolvingMatrix:
 
     def test_the_leadership_triangle_routes_partners_to_sponsors_pams_and_support(self):
         partners = self._portfolio(20)
-        triangle = {"P-0": "aggressive_growth", "P-1": "growth_potential", "P-2": "growth_potential"}
+        triangle = {
+            "P-0": "aggressive_growth",
+            "P-1": "growth_potential",
+            "P-2": "growth_potential",
+        }
         triangle |= {f"P-{i}": "limited_growth" for i in range(3, 20)}
         portfolio = Portfolio(as_of=DAY, currency="EUR", partners=partners)
         plan = plan_of(
@@ -396,6 +411,3 @@ class TestParameters:
     def test_a_plan_needs_a_quarter(self):
         with pytest.raises(ValidationError, match="quarter"):
             POLICY.plan(Portfolio(as_of=DAY, currency="EUR"), quarter=DAY)
-
-
-_ = random

@@ -46,6 +46,7 @@ from partnerdomain.policies._staffing_parameters import (
     capacity_for,
     carried_workloads,
 )
+from partnerdomain.policies._triangle import Triangle, TriangleSegment
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -284,7 +285,7 @@ class StaffingPolicy(Protocol):
         quarter: Quarter,
         structure: TeamStructure | None = None,
         bands: Bands | Mapping[str, PerformanceBand | str] | None = None,
-        triangle: Mapping[str, str] | None = None,
+        triangle: Triangle | Mapping[str, TriangleSegment | str] | None = None,
         recruiting_target: Mapping[PartnerType, int] | None = None,
     ) -> StaffingPlan:
         """Return the staffing plan for ``portfolio`` in ``quarter``."""
@@ -439,6 +440,26 @@ def _band_lookup(
     return table.get
 
 
+def _triangle_lookup(
+    triangle: Triangle | Mapping[str, TriangleSegment | str] | None,
+) -> Callable[[str], str | None]:
+    if triangle is None:
+        return lambda _pid: None
+    if isinstance(triangle, Triangle):
+        assessed = triangle
+
+        def from_triangle(partner_id: str) -> str | None:
+            return assessed.segment_of(partner_id).value if partner_id in assessed else None
+
+        return from_triangle
+    if not isinstance(triangle, Mapping):
+        raise ValidationError(
+            POLICY, "triangle", triangle, "a Triangle, a mapping of partner id to segment, or None"
+        )
+    table = {str(k): str(v) for k, v in triangle.items()}
+    return table.get
+
+
 @attrs.frozen(kw_only=True)
 class EvolvingMatrix:
     """The default staffing policy: capacity, funding, competency and the evolving matrix.
@@ -467,7 +488,7 @@ class EvolvingMatrix:
         quarter: Quarter,
         structure: TeamStructure | None = None,
         bands: Bands | Mapping[str, PerformanceBand | str] | None = None,
-        triangle: Mapping[str, str] | None = None,
+        triangle: Triangle | Mapping[str, TriangleSegment | str] | None = None,
         recruiting_target: Mapping[PartnerType, int] | None = None,
     ) -> StaffingPlan:
         """Return the staffing plan for ``portfolio`` in ``quarter``.
@@ -478,8 +499,9 @@ class EvolvingMatrix:
             structure: The team structure to size; read from the team's roles if omitted.
             bands: Each partner's performance band (a :class:`Bands` or a mapping of
                 partner id to band); decides committed partners and expected revenue.
-            triangle: Each partner's segment of the performance triangle (e.g.
-                ``"aggressive_growth"``); used at the leadership stage.
+            triangle: Each partner's segment of the performance triangle (a
+                :class:`Triangle` or a mapping of partner id to :class:`TriangleSegment`);
+                used at the leadership stage.
             recruiting_target: Partners to recruit this year, by type, beyond those in
                 the pipeline.
 
@@ -497,11 +519,7 @@ class EvolvingMatrix:
             raise CurrencyMismatchError("plan", currency, params.currency)
         structure = _check_structure(structure) or infer_structure(portfolio.managers, params)
         band_of = _band_lookup(bands)
-        segment_of_triangle: Mapping[str, str] = {} if triangle is None else triangle
-        if not isinstance(segment_of_triangle, Mapping):
-            raise ValidationError(
-                POLICY, "triangle", triangle, "a mapping of partner id to segment"
-            )
+        triangle_of = _triangle_lookup(triangle)
         targets = _check_targets(recruiting_target)
 
         weights = {t: Fraction(w) for t, w in params.weights.items()}
@@ -514,7 +532,7 @@ class EvolvingMatrix:
         target_of: dict[str, tuple[Segment, Workload, PartnerType]] = {}
         pipeline: dict[PartnerType, int] = {}
         in_program = 0
-        totals = {w: _ZERO for w in Workload}
+        totals = dict.fromkeys(Workload, _ZERO)
         group_volume: dict[str, Fraction] = {}
         partners = sorted(portfolio.partners, key=_by_id)
         for partner in partners:
@@ -530,9 +548,7 @@ class EvolvingMatrix:
                 in_program += 1
                 group = params.skill_groups[kind]
                 group_volume[group] = group_volume.get(group, _ZERO) + weights[kind]
-            segment = segment_for(
-                structure, params, kind, workload, band, segment_of_triangle.get(partner.id)
-            )
+            segment = segment_for(structure, params, kind, workload, band, triangle_of(partner.id))
             demand.setdefault((segment, workload), Demand()).add(kind, weights[kind])
             revenue[segment] = revenue.get(segment, Decimal(0)) + revenue_of[
                 kind
@@ -609,7 +625,6 @@ class EvolvingMatrix:
 
         # 3. Today's loads: every partner counts for each of its managers.
         loads: list[ManagerLoad] = []
-        person_by_id = {p.id: p for p in people}
         for manager in managers:
             load: dict[Workload, Fraction] = {}
             for partner in portfolio.partners_managed_by(manager.id):
@@ -634,14 +649,14 @@ class EvolvingMatrix:
             role_capacity = params.capacity[segment.role]
             need = 0
             for workload in sorted(carried_workloads(segment.role)):
-                entry = demand.get((segment, workload))
-                if entry is None:
+                work = demand.get((segment, workload))
+                if work is None:
                     continue
                 existing = [
-                    (capacity_for(p.capacity, workload), entry.types <= p.competencies)
+                    (capacity_for(p.capacity, workload), work.types <= p.competencies)
                     for p in members
                 ]
-                extra = heads_needed(entry, capacity_for(role_capacity, workload), existing)
+                extra = heads_needed(work, capacity_for(role_capacity, workload), existing)
                 if extra:
                     why.setdefault(segment, []).append(
                         Reason(
@@ -649,15 +664,15 @@ class EvolvingMatrix:
                             policy=POLICY,
                             quarter=quarter,
                             text=(
-                                f"{segment}: {_dec(entry.units + entry.fluid)} standard partners "
+                                f"{segment}: {_dec(work.units + work.fluid)} standard partners "
                                 f"to {workload.value} need {extra} more head(s) at "
                                 f"{capacity_for(role_capacity, workload)} per person"
                             ),
                             facts={
                                 "segment": str(segment),
                                 "workload": workload.value,
-                                "demand": _dec(entry.units + entry.fluid),
-                                "heaviest_partner": _dec(entry.heaviest),
+                                "demand": _dec(work.units + work.fluid),
+                                "heaviest_partner": _dec(work.heaviest),
                                 "people": len(members),
                                 "capacity_per_person": capacity_for(role_capacity, workload),
                                 "more_heads": extra,
@@ -782,11 +797,11 @@ class EvolvingMatrix:
             new_owner = owner.get(partner.id)
             if new_owner is None:
                 continue
-            current = set(partner.managers.values())
-            if new_owner in current:
+            holders = set(partner.managers.values())
+            if new_owner in holders:
                 continue
             segment, workload, _kind = target_of[partner.id]
-            previous = sorted(current)
+            previous = sorted(holders)
             from_id = previous[0] if previous else None
             if from_id is None:
                 code, text = "unassigned", "has no manager"
@@ -915,7 +930,7 @@ class EvolvingMatrix:
         return forecast_staffing(self.parameters, state, assumptions, quarters=quarters)
 
 
-def evolve_structure(
+def evolve_structure(  # noqa: PLR0913 - the figures each threshold is checked against
     params: StaffingParameters,
     structure: TeamStructure,
     quarter: Quarter,
@@ -999,7 +1014,7 @@ def recruiting_share(totals: Mapping[Workload, Fraction], capacity: Capacity) ->
     return time[Workload.RECRUIT] / total if total else _ZERO
 
 
-def _check_targets(value: Mapping[PartnerType, int] | None) -> dict[PartnerType, int]:
+def _check_targets(value: object) -> dict[PartnerType, int]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):

@@ -57,7 +57,7 @@ def farmer_role(structure: TeamStructure) -> TeamRole:
     return TeamRole.PARTNER_SUCCESS_MANAGER if structure.split else TeamRole.PARTNER_MANAGER
 
 
-def segment_for(  # noqa: PLR0913 - each input decides the segment
+def segment_for(  # noqa: PLR0913, PLR0917 - each input decides the segment
     structure: TeamStructure,
     params: StaffingParameters,
     partner_type: PartnerType,

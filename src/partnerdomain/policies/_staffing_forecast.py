@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -55,12 +55,14 @@ _ZERO = Fraction(0)
 
 
 def _as_counts(value: Mapping[PartnerType, int]) -> FrozenMap[PartnerType, int]:
-    if not isinstance(value, Mapping):
-        return value  # type: ignore[return-value]
-    return FrozenMap(sorted(value.items()))
+    # Anything else passes through unchanged, for the validator to name what is wrong.
+    items: object = value
+    if isinstance(items, Mapping) and all(isinstance(k, PartnerType) for k in items):
+        return FrozenMap(sorted(value.items()))
+    return value  # type: ignore[return-value]
 
 
-def _check_counts(instance: object, attribute: Attribute[object], value: object) -> None:
+def _check_counts(instance: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, Mapping) or not all(
         isinstance(k, PartnerType) and type(v) is int and v >= 0 for k, v in value.items()
     ):
@@ -78,21 +80,21 @@ def _to_decimal(value: object) -> object:
     return value
 
 
-def _check_share(instance: object, attribute: Attribute[object], value: object) -> None:
+def _check_share(instance: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, Decimal) or not value.is_finite() or not 0 <= value <= 1:
         raise ValidationError(
             type(instance).__name__, attribute.name, value, "a Decimal share from 0 to 1"
         )
 
 
-def _check_ramp(instance: object, attribute: Attribute[object], value: object) -> None:
+def _check_ramp(instance: object, attribute: Attribute[Any], value: object) -> None:
     if type(value) is not int or not 0 <= value <= 8:
         raise ValidationError(
             type(instance).__name__, attribute.name, value, "whole quarters from 0 to 8"
         )
 
 
-def _check_bool(instance: object, attribute: Attribute[object], value: object) -> None:
+def _check_bool(instance: object, attribute: Attribute[Any], value: object) -> None:
     if type(value) is not bool:
         raise ValidationError(type(instance).__name__, attribute.name, value, "True or False")
 
@@ -200,7 +202,7 @@ class ForecastState:
     active: FrozenMap[PartnerType, int]
     ramping: tuple[FrozenMap[PartnerType, int], ...]
     team: FrozenMap[Segment, int]
-    churn_carry: FrozenMap[PartnerType, Decimal] = FrozenMap()
+    churn_carry: FrozenMap[PartnerType, Decimal] = attrs.field(factory=FrozenMap)
     open_positions: tuple[OpenPosition, ...] = ()
 
     @property
@@ -368,7 +370,7 @@ def _step(  # noqa: C901, PLR0912, PLR0915 - one quarter of the program, step by
     in_program = sum(active.values()) + sum(sum(c.values()) for c in cohorts)
 
     # The structure: the evolving matrix moves on when the figures call for it.
-    totals = {w: _ZERO for w in Workload}
+    totals = dict.fromkeys(Workload, _ZERO)
     group_volume: dict[str, Fraction] = {}
     for kind, n in recruits.items():
         totals[Workload.RECRUIT] += weights[kind] * 4 * n
@@ -518,7 +520,7 @@ def _step(  # noqa: C901, PLR0912, PLR0915 - one quarter of the program, step by
         churn_carry=FrozenMap(sorted(carry.items())),
         open_positions=tuple(sorted(still_open)),
     )
-    quarter_result = ForecastQuarter(
+    return ForecastQuarter(
         quarter=quarter,
         start=state,
         end=end,
@@ -543,7 +545,6 @@ def _step(  # noqa: C901, PLR0912, PLR0915 - one quarter of the program, step by
         hired=FrozenMap(sorted(hired.items())),
         decisions=tuple(decisions),
     )
-    return quarter_result
 
 
 def _triangle_key(params: StaffingParameters, role: TeamRole, keys: list[str]) -> str | None:

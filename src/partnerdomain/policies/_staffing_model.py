@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import attrs
 
 from partnerdomain.exceptions import ValidationError
 from partnerdomain.model import TeamRole
+
+if TYPE_CHECKING:
+    from attrs import Attribute
 
 __all__ = ["CompanyStage", "Segment", "TeamStructure", "Workload"]
 
@@ -42,7 +46,16 @@ class Workload(StrEnum):
     """Active partners and partners being offboarded."""
 
 
-def _check_specialisation(instance: Segment, attribute: object, value: object) -> None:
+def _check_role(instance: Segment, attribute: Attribute[TeamRole], value: object) -> None:
+    del attribute
+    if not isinstance(value, TeamRole):
+        expected = f"a TeamRole (one of: {', '.join(repr(r.value) for r in TeamRole)})"
+        raise ValidationError(type(instance).__name__, "role", value, expected)
+
+
+def _check_specialisation(
+    instance: Segment, attribute: Attribute[str | None], value: str | None
+) -> None:
     del attribute
     if value is not None and (type(value) is not str or not value.strip()):
         raise ValidationError(
@@ -62,7 +75,7 @@ class Segment:
         specialisation: The skill group they specialise in (``None`` for generalists).
     """
 
-    role: TeamRole = attrs.field(validator=attrs.validators.instance_of(TeamRole))
+    role: TeamRole = attrs.field(validator=_check_role)
     specialisation: str | None = attrs.field(default=None, validator=_check_specialisation)
 
     def __lt__(self, other: Segment) -> bool:

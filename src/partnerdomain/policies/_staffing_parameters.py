@@ -13,18 +13,19 @@ from partnerdomain.exceptions import ValidationError
 from partnerdomain.model import Capacity, FrozenMap, Money, PartnerType, TeamRole
 from partnerdomain.policies._bands import PerformanceBand
 from partnerdomain.policies._staffing_model import Workload
+from partnerdomain.policies._triangle import TriangleSegment
 
 if TYPE_CHECKING:
     from attrs import Attribute
 
-__all__ = ["DEFAULT_CAPACITY", "DEFAULT_WEIGHTS", "StaffingParameters", "carried_workloads"]
+__all__ = ["STAFFING_CAPACITY", "STAFFING_WEIGHTS", "StaffingParameters", "carried_workloads"]
 
 _NAME = "StaffingParameters"
 _R = TeamRole
 _W = Workload
 
 #: Yearly capacity per role, in standard partners (a reseller weighs 1).
-DEFAULT_CAPACITY: Mapping[TeamRole, Capacity] = MappingProxyType(
+STAFFING_CAPACITY: Mapping[TeamRole, Capacity] = MappingProxyType(
     {
         _R.PARTNER_MANAGER: Capacity(recruit=12, ramp=12, manage=30),
         _R.RECRUITER: Capacity(recruit=30),
@@ -37,7 +38,7 @@ DEFAULT_CAPACITY: Mapping[TeamRole, Capacity] = MappingProxyType(
 )
 
 #: How much one partner of each type weighs against a reseller's 1.
-DEFAULT_WEIGHTS: Mapping[PartnerType, Decimal] = MappingProxyType(
+STAFFING_WEIGHTS: Mapping[PartnerType, Decimal] = MappingProxyType(
     {
         PartnerType.REFERRAL: Decimal("0.5"),
         PartnerType.RESELLER: Decimal(1),
@@ -72,9 +73,9 @@ _DEFAULT_BAND_FACTORS: Mapping[PerformanceBand, Decimal] = MappingProxyType(
 
 _DEFAULT_TRIANGLE_ROLES: Mapping[str, TeamRole] = MappingProxyType(
     {
-        "aggressive_growth": _R.EXECUTIVE_SPONSOR,
-        "growth_potential": _R.PARTNER_ACCOUNT_MANAGER,
-        "limited_growth": _R.CHANNEL_SUPPORT,
+        TriangleSegment.AGGRESSIVE_GROWTH: _R.EXECUTIVE_SPONSOR,
+        TriangleSegment.GROWTH_POTENTIAL: _R.PARTNER_ACCOUNT_MANAGER,
+        TriangleSegment.LIMITED_GROWTH: _R.CHANNEL_SUPPORT,
     }
 )
 
@@ -138,7 +139,7 @@ def _mapping(name: str, value: object) -> Mapping[object, object]:
 
 
 def _as_capacity(value: Mapping[TeamRole, Capacity]) -> FrozenMap[TeamRole, Capacity]:
-    merged: dict[TeamRole, Capacity] = dict(DEFAULT_CAPACITY)
+    merged: dict[TeamRole, Capacity] = dict(STAFFING_CAPACITY)
     for role, capacity in _mapping("capacity", value).items():
         if not isinstance(role, TeamRole) or not isinstance(capacity, Capacity):
             raise ValidationError(
@@ -149,7 +150,7 @@ def _as_capacity(value: Mapping[TeamRole, Capacity]) -> FrozenMap[TeamRole, Capa
 
 
 def _as_weights(value: Mapping[PartnerType, object]) -> FrozenMap[PartnerType, Decimal]:
-    merged: dict[PartnerType, Decimal] = dict(DEFAULT_WEIGHTS)
+    merged: dict[PartnerType, Decimal] = dict(STAFFING_WEIGHTS)
     for kind, weight in _mapping("weights", value).items():
         if not isinstance(kind, PartnerType):
             raise ValidationError(_NAME, "weights", kind, "PartnerType keys")
@@ -266,8 +267,8 @@ class StaffingParameters:
             (types left out bring nothing).
         required_multiple: How many times its cost a role's partners must bring in
             before a hire into it counts as funded.
-        capacity: Yearly capacity per role (merged over :data:`DEFAULT_CAPACITY`).
-        weights: The weight of one partner per type (merged over :data:`DEFAULT_WEIGHTS`).
+        capacity: Yearly capacity per role (merged over :data:`STAFFING_CAPACITY`).
+        weights: The weight of one partner per type (merged over :data:`STAFFING_WEIGHTS`).
         band_factors: Revenue factor per performance band (top 3, middle 1, bottom
             0.25, ramping 0.5 by default); partners without a band count as middle.
         committed_bands: The bands whose partners count as committed: at the
