@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import operator
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from itertools import compress, filterfalse, repeat
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 import attrs
 
@@ -25,7 +27,7 @@ from partnerdomain.policies._ranking import Ranking, rank
 from partnerdomain.policies._reasons import Placement, Reason
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterator, Mapping
+    from collections.abc import Callable, Collection, Iterator, Mapping
 
 __all__ = ["IN_PROGRAM", "Bands", "PerformanceBand", "RelativeBands"]
 
@@ -50,8 +52,7 @@ class PerformanceBand(StrEnum):
 _ORDER = (PerformanceBand.TOP, PerformanceBand.MIDDLE, PerformanceBand.BOTTOM)
 
 
-@attrs.frozen(kw_only=True)
-class _Ramp:
+class _Ramp(NamedTuple):
     value: Number
     joined_on: date | None
     stage: PartnerStage | None
@@ -87,6 +88,16 @@ class Bands:
     )
     excluded: FrozenMap[str, str] = attrs.field(factory=FrozenMap)
     rule_errors: tuple[Exception, ...] = ()
+    _cut_offs: FrozenMap[str, Number | None] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        """Work out the cut-offs once: every reason quotes them."""
+        ranking = self._ranking
+        n = len(ranking)
+        top_end, bottom_start = ranking.starts
+        top = ranking.keys[top_end] if top_end < n else None
+        bottom = ranking.keys[bottom_start] if bottom_start < n else None
+        object.__setattr__(self, "_cut_offs", FrozenMap({"top": top, "bottom": bottom}))
 
     # -- lookups ----------------------------------------------------------------------
 
@@ -186,12 +197,7 @@ class Bands:
         bottom performer (the best value in the bottom band). ``None`` when the band
         holds every ranked partner or none.
         """
-        ranking = self._ranking
-        n = len(ranking)
-        top_end, bottom_start = ranking.starts
-        top = ranking.keys[top_end] if top_end < n else None
-        bottom = ranking.keys[bottom_start] if bottom_start < n else None
-        return FrozenMap({"top": top, "bottom": bottom})
+        return self._cut_offs
 
     @property
     def total(self) -> Number:
@@ -221,29 +227,23 @@ class Bands:
         Raises:
             ValidationError: If the partner was not assessed.
         """
-        ramp = self._ramping.get(partner_id)
-        reasons = (
-            (self._ramping_reason(ramp),)
-            if ramp is not None
-            else self._ranked_reasons(self._position(partner_id))
-        )
-        band = PerformanceBand.RAMPING if ramp is not None else self._policy_band(partner_id)
-        override = self._overrides.get(partner_id)
-        if override is not None:
-            band, extra = override
+        if self._ramping and partner_id in self._ramping:
+            band = PerformanceBand.RAMPING
+            reasons: tuple[Reason, ...] = (self._ramping_reason(self._ramping[partner_id]),)
+        else:
+            band, reasons = self._ranked_reasons(self._position(partner_id))
+        if self._overrides and partner_id in self._overrides:
+            band, extra = self._overrides[partner_id]
             reasons += extra
         return Placement(partner_id=partner_id, value=band, reasons=reasons)
 
-    def _policy_band(self, partner_id: str) -> PerformanceBand:
-        return _ORDER[self._ranking.band_at(self._position(partner_id))]
-
-    def _ranked_reasons(self, position: int) -> tuple[Reason, ...]:
+    def _ranked_reasons(self, position: int) -> tuple[PerformanceBand, tuple[Reason, ...]]:
         ranking = self._ranking
         n = len(ranking)
         band = _ORDER[ranking.band_at(position)]
         value = ranking.keys[position]
         rank_ = ranking.ranks[position]
-        cut_offs = self.cut_offs
+        cut_offs = self._cut_offs
         facts: dict[str, object] = {
             "metric": self.metric,
             "value": value,
@@ -270,7 +270,7 @@ class Bands:
         tie = self._tie_reason(position, band)
         if tie is not None:
             reasons.append(tie)
-        return tuple(reasons)
+        return band, tuple(reasons)
 
     def _tie_reason(self, position: int, band: PerformanceBand) -> Reason | None:
         ranking = self._ranking
@@ -334,6 +334,15 @@ class Bands:
         return Reason(
             code="grace_period", policy=self.policy, quarter=self.quarter, text=text, facts=facts
         )
+
+
+def _joined_since(joined_on: Mapping[str, date | None], start: date) -> set[str]:
+    """Return the partners that joined on or after ``start`` (map and compress run in C)."""
+    try:
+        at_or_after = cast("Callable[[date | None, date], bool]", operator.ge)
+        return set(compress(joined_on, map(at_or_after, joined_on.values(), repeat(start))))
+    except TypeError:  # some join dates are unknown (None): take the slow, careful path
+        return {pid for pid, day in joined_on.items() if day is not None and day >= start}
 
 
 def _fmt(value: object) -> str:
@@ -517,20 +526,17 @@ class RelativeBands:
         joined_on = joined_on or {}
         ramping_stage = ramping_stage or {}
         for name, mapping in (("joined_on", joined_on), ("ramping_stage", ramping_stage)):
-            unknown = mapping.keys() - values.keys()
-            if unknown:
+            if not mapping.keys() <= values.keys():
                 expected = "ids of partners that have a metric value"
-                raise ValidationError(self.name, name, min(unknown), expected)
+                raise ValidationError(
+                    self.name, name, min(mapping.keys() - values.keys()), expected
+                )
         start = self.grace_start(quarter)
-        graced = (
-            set()
-            if start is None
-            else {pid for pid, day in joined_on.items() if day is not None and day >= start}
-        )
+        graced = set() if start is None else _joined_since(joined_on, start)
         graced.update(ramping_stage)
         if graced:
-            ids = [pid for pid in values if pid not in graced]
-            keys = [values[pid] for pid in ids]
+            ids = list(filterfalse(graced.__contains__, values))
+            keys = list(map(values.__getitem__, ids))
             ramping = FrozenMap(
                 (
                     pid,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from bisect import bisect_right
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import compress
+from itertools import accumulate, compress, repeat
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
 
 if TYPE_CHECKING:
@@ -121,17 +121,16 @@ def rank(
     order = sorted(range(n), key=cast("Callable[[int], Any]", keys.__getitem__), reverse=True)
     ranked_keys = [keys[i] for i in order]
     ranked_ids = [ids[i] for i in order]
-    ranks = list(range(1, n + 1))
-    # Positions whose key equals the next one's: the inside of every tie group.
-    tied = list(compress(range(n - 1), map(operator.eq, ranked_keys, ranked_keys[1:])))
-    start = 0
-    for k, position in enumerate(tied):
-        if k == 0 or tied[k - 1] != position - 1:
-            start = position
-        if k + 1 == len(tied) or tied[k + 1] != position + 1:
-            end = position + 2
-            ranks[start:end] = [start + 1] * (end - start)
-            ranked_ids[start:end] = sorted(ranked_ids[start:end])
+    # Tie groups found at C speed: a group starts where the key differs from the one
+    # before; a partner's competition rank is the position of its group's start, plus 1.
+    is_new = [True, *map(operator.ne, ranked_keys[1:], ranked_keys[:-1])] if n else []
+    ranks = list(accumulate(map(operator.mul, is_new, range(1, n + 1)), max))
+    group_starts = list(compress(range(n), is_new))
+    group_ends = [*group_starts[1:], n]
+    sizes = map(operator.sub, group_ends, group_starts)
+    groups = zip(group_starts, group_ends, strict=True)
+    for start, end in compress(groups, map(operator.gt, sizes, repeat(1))):
+        ranked_ids[start:end] = sorted(ranked_ids[start:end])
     targets = target_counts(shares, n, rest)
     starts: list[int] = []
     boundary = 0
