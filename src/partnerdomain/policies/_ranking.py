@@ -126,7 +126,7 @@ def rank(
     is_new = [True, *map(operator.ne, ranked_keys[1:], ranked_keys[:-1])] if n else []
     ranks = list(accumulate(map(operator.mul, is_new, range(1, n + 1)), max))
     group_starts = list(compress(range(n), is_new))
-    group_ends = [*group_starts[1:], n]
+    group_ends = [*group_starts[1:], n] if n else []
     sizes = map(operator.sub, group_ends, group_starts)
     groups = zip(group_starts, group_ends, strict=True)
     for start, end in compress(groups, map(operator.gt, sizes, repeat(1))):
