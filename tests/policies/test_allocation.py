@@ -252,3 +252,23 @@ class TestParameters:
     def test_bad_parameters_are_refused(self, kwargs):
         with pytest.raises(ValidationError):
             EngagementAllocation(**kwargs)
+
+
+def test_the_defaults_fit_the_protocols():
+    from partnerdomain.policies import ThresholdTiers, Tier
+
+    portfolio = program()
+    policies = [RelativeBands(), PerformanceTriangle(), ThresholdTiers(tiers=[Tier("Registered")])]
+    for policy in policies:
+        result = policy.assess(portfolio, Q, rules=None)
+        assert policy.name == result.policy
+        assert result.parameters == policy.parameters
+        assert result.quarter == Q
+        assert len(result) == len(result.partner_ids) == 20
+        placement = result.placement(result.partner_ids[0])
+        assert placement.partner_id in result
+        assert placement.reasons
+    allocation = EngagementAllocation().allocate(
+        portfolio, Q, bands=policies[0].assess(portfolio, Q)
+    )
+    assert allocation.policy == "EngagementAllocation"
