@@ -39,6 +39,7 @@ from partnerdomain.policies._staffing_core import (
     recruiting_role,
     segment_for,
     segments_of,
+    weight_scale,
 )
 from partnerdomain.policies._staffing_model import CompanyStage, Segment, TeamStructure, Workload
 from partnerdomain.policies._staffing_parameters import (
@@ -363,29 +364,31 @@ class _Person:
     capacity: Capacity
     competencies: frozenset[PartnerType]
     is_new: bool = False
-    load: dict[Workload, Fraction] = attrs.field(factory=dict)
-    fluid: dict[Workload, Fraction] = attrs.field(factory=dict)
+    scale: int = 1
+    load: dict[Workload, int] = attrs.field(factory=dict)
+    fluid: dict[Workload, int] = attrs.field(factory=dict)
 
-    def room(self, workload: Workload) -> Fraction:
-        used = self.load.get(workload, _ZERO) + self.fluid.get(workload, _ZERO)
-        return capacity_for(self.capacity, workload) - used
+    def room(self, workload: Workload) -> int:
+        used = self.load.get(workload, 0) + self.fluid.get(workload, 0)
+        return capacity_for(self.capacity, workload) * self.scale - used
 
-    def take(self, workload: Workload, weight: Fraction) -> None:
-        self.load[workload] = self.load.get(workload, _ZERO) + weight
+    def take(self, workload: Workload, weight: int) -> None:
+        self.load[workload] = self.load.get(workload, 0) + weight
 
 
-def _load_of(
+def _load_of(  # noqa: PLR0913 - a load is reported with all its parts
     manager_id: str,
     segment: Segment,
     capacity: Capacity,
-    load: Mapping[Workload, Fraction],
+    load: Mapping[Workload, int],
+    scale: int,
     *,
     is_new: bool = False,
 ) -> ManagerLoad:
     shown: dict[Workload, Decimal] = {}
     used: dict[Workload, Decimal] = {}
     for workload in Workload:
-        units = load.get(workload, _ZERO)
+        units = Fraction(load.get(workload, 0), scale)
         room = capacity_for(capacity, workload)
         if units == 0 and room == 0:
             continue
@@ -522,39 +525,53 @@ class EvolvingMatrix:
         triangle_of = _triangle_lookup(triangle)
         targets = _check_targets(recruiting_target)
 
-        weights = {t: Fraction(w) for t, w in params.weights.items()}
+        scale = weight_scale(params.weights.values())
+        weights = {t: int(Fraction(w) * scale) for t, w in params.weights.items()}
         revenue_of = {t: params.revenue.get(t, Money.zero(currency)).amount for t in PartnerType}
         segments = segments_of(structure, params)
 
         # 1. Each partner's work, by segment and workload.
         demand: dict[tuple[Segment, Workload], Demand] = {}
         revenue: dict[Segment, Decimal] = {}
-        target_of: dict[str, tuple[Segment, Workload, PartnerType]] = {}
         pipeline: dict[PartnerType, int] = {}
         in_program = 0
-        totals = dict.fromkeys(Workload, _ZERO)
-        group_volume: dict[str, Fraction] = {}
+        totals = dict.fromkeys(Workload, 0)
+        group_volume: dict[str, int] = {}
         partners = sorted(portfolio.partners, key=_by_id)
+        # Partners alike (type, workload, band, triangle segment) are counted together.
+        key_of: dict[str, tuple[PartnerType, Workload, str | None, str | None]] = {}
+        counts: dict[tuple[PartnerType, Workload, str | None, str | None], int] = {}
+        ramping = PerformanceBand.RAMPING.value
         for partner in partners:
             workload = STAGE_WORKLOAD.get(partner.stage)
             if workload is None:
                 continue
-            kind = partner.partner_type
-            band = band_of(partner.id)
+            pid = partner.id
+            band = band_of(pid)
+            if workload is Workload.RECRUIT and band is None:
+                band = ramping
+            key = (partner.partner_type, workload, band, triangle_of(pid))
+            key_of[pid] = key
+            counts[key] = counts.get(key, 0) + 1
+        placed_as: dict[
+            tuple[PartnerType, Workload, str | None, str | None],
+            tuple[Segment, Workload, PartnerType],
+        ] = {}
+        for key, n in sorted(counts.items(), key=lambda item: _key_order(item[0])):
+            kind, workload, band, tri = key
+            segment = segment_for(structure, params, kind, workload, band, tri)
+            placed_as[key] = (segment, workload, kind)
+            demand.setdefault((segment, workload), Demand()).add(kind, weights[kind], n)
+            earned = revenue_of[kind] * params.band_factor(band) * n
+            revenue[segment] = revenue.get(segment, Decimal(0)) + earned
+            totals[workload] += weights[kind] * n
             if workload is Workload.RECRUIT:
-                pipeline[kind] = pipeline.get(kind, 0) + 1
-                band = band or PerformanceBand.RAMPING.value
+                pipeline[kind] = pipeline.get(kind, 0) + n
             else:
-                in_program += 1
+                in_program += n
                 group = params.skill_groups[kind]
-                group_volume[group] = group_volume.get(group, _ZERO) + weights[kind]
-            segment = segment_for(structure, params, kind, workload, band, triangle_of(partner.id))
-            demand.setdefault((segment, workload), Demand()).add(kind, weights[kind])
-            revenue[segment] = revenue.get(segment, Decimal(0)) + revenue_of[
-                kind
-            ] * params.band_factor(band)
-            target_of[partner.id] = (segment, workload, kind)
-            totals[workload] += weights[kind]
+                group_volume[group] = group_volume.get(group, 0) + weights[kind] * n
+        target_of = {pid: placed_as[key] for pid, key in key_of.items()}
         recruiter_segment = Segment(recruiting_role(structure))
         for kind, wanted in sorted(targets.items()):
             extra = wanted - pipeline.get(kind, 0)
@@ -592,6 +609,7 @@ class EvolvingMatrix:
                     segment=segment,
                     capacity=_capacity_of(manager, role, params),
                     competencies=manager.competencies,
+                    scale=scale,
                 )
             )
             if role is not manager.role:
@@ -626,17 +644,17 @@ class EvolvingMatrix:
         # 3. Today's loads: every partner counts for each of its managers.
         loads: list[ManagerLoad] = []
         for manager in managers:
-            load: dict[Workload, Fraction] = {}
+            load: dict[Workload, int] = {}
             for partner in portfolio.partners_managed_by(manager.id):
                 workload = STAGE_WORKLOAD.get(partner.stage)
                 if workload is not None:
-                    load[workload] = load.get(workload, _ZERO) + weights[partner.partner_type]
+                    load[workload] = load.get(workload, 0) + weights[partner.partner_type]
             capacity = (
                 manager.capacity
                 if (manager.capacity.recruit or manager.capacity.ramp or manager.capacity.manage)
                 else params.capacity[manager.role]
             )
-            loads.append(_load_of(manager.id, Segment(manager.role), capacity, load))
+            loads.append(_load_of(manager.id, Segment(manager.role), capacity, load, scale))
 
         # 4. Heads per segment, and the hires that add them.
         by_segment: dict[Segment, list[_Person]] = {}
@@ -653,10 +671,10 @@ class EvolvingMatrix:
                 if work is None:
                     continue
                 existing = [
-                    (capacity_for(p.capacity, workload), work.types <= p.competencies)
+                    (capacity_for(p.capacity, workload) * scale, work.types <= p.competencies)
                     for p in members
                 ]
-                extra = heads_needed(work, capacity_for(role_capacity, workload), existing)
+                extra = heads_needed(work, capacity_for(role_capacity, workload) * scale, existing)
                 if extra:
                     why.setdefault(segment, []).append(
                         Reason(
@@ -664,15 +682,15 @@ class EvolvingMatrix:
                             policy=POLICY,
                             quarter=quarter,
                             text=(
-                                f"{segment}: {_dec(work.units + work.fluid)} standard partners "
+                                f"{segment}: {_dec(Fraction(work.total, scale))} standard partners "
                                 f"to {workload.value} need {extra} more head(s) at "
                                 f"{capacity_for(role_capacity, workload)} per person"
                             ),
                             facts={
                                 "segment": str(segment),
                                 "workload": workload.value,
-                                "demand": _dec(work.units + work.fluid),
-                                "heaviest_partner": _dec(work.heaviest),
+                                "demand": _dec(Fraction(work.total, scale)),
+                                "heaviest_partner": _dec(Fraction(work.heaviest, scale)),
                                 "people": len(members),
                                 "capacity_per_person": capacity_for(role_capacity, workload),
                                 "more_heads": extra,
@@ -706,6 +724,7 @@ class EvolvingMatrix:
                     capacity=params.capacity[segment.role],
                     competencies=frozenset(PartnerType),
                     is_new=True,
+                    scale=scale,
                 )
                 by_segment.setdefault(segment, []).append(person)
                 verdict = "funds" if funded else "does not fund"
@@ -787,28 +806,31 @@ class EvolvingMatrix:
             for person in by_segment.get(segment, []):
                 if left <= 0:
                     break
-                share = min(left, max(person.room(workload), _ZERO))
-                person.fluid[workload] = person.fluid.get(workload, _ZERO) + share
+                share = min(left, max(person.room(workload), 0))
+                person.fluid[workload] = person.fluid.get(workload, 0) + share
                 left -= share
 
         # 6. Moves for partners whose work changes hands; co-selling to account executives.
         overloaded_now = {load.manager_id for load in loads if load.overloaded}
+        # Partners moving between the same two people for the same cause share one reason.
+        said: dict[tuple[str | None, str, Segment, Workload], tuple[Reason, ...]] = {}
         for partner in partners:
+            if partner.id in kept:
+                continue
             new_owner = owner.get(partner.id)
             if new_owner is None:
                 continue
-            holders = set(partner.managers.values())
+            holders = partner.managers.to_dict().values()
             if new_owner in holders:
                 continue
             segment, workload, _kind = target_of[partner.id]
-            previous = sorted(holders)
-            from_id = previous[0] if previous else None
-            if from_id is None:
-                code, text = "unassigned", "has no manager"
-            elif from_id in overloaded_now:
-                code, text = "overload", f"{from_id} is over capacity"
-            else:
-                code, text = "structure", f"its {workload.value} work belongs to {segment}"
+            from_id = min(holders, default=None)
+            pair = (from_id, new_owner, segment, workload)
+            reasons = said.get(pair)
+            if reasons is None:
+                reasons = said[pair] = (
+                    _move_reason(from_id, new_owner, segment, workload, overloaded_now, quarter),
+                )
             moves.append(
                 Move(
                     kind=MoveKind.REASSIGN_PARTNER,
@@ -816,20 +838,7 @@ class EvolvingMatrix:
                     from_id=from_id,
                     to_id=new_owner,
                     workload=workload,
-                    reasons=(
-                        Reason(
-                            code=code,
-                            policy=POLICY,
-                            quarter=quarter,
-                            text=f"{partner.id} goes to {new_owner}: {text}",
-                            facts={
-                                "segment": str(segment),
-                                "workload": workload.value,
-                                "from": from_id or "",
-                                "to": new_owner,
-                            },
-                        ),
-                    ),
+                    reasons=reasons,
                 )
             )
         if structure.split:
@@ -840,13 +849,14 @@ class EvolvingMatrix:
                 p.id,
                 p.segment,
                 p.capacity,
-                {w: p.load.get(w, _ZERO) + p.fluid.get(w, _ZERO) for w in Workload},
+                {w: p.load.get(w, 0) + p.fluid.get(w, 0) for w in Workload},
+                scale,
                 is_new=p.is_new,
             )
             for segment in sorted(by_segment)
             for p in by_segment[segment]
         ]
-        loads_after += [_load_of(p.id, p.segment, p.capacity, {}) for p in outside]
+        loads_after += [_load_of(p.id, p.segment, p.capacity, {}, scale) for p in outside]
         loads_after.sort(key=lambda load: (load.is_new, load.manager_id))
 
         recommended: dict[Segment, int] = {}
@@ -863,8 +873,8 @@ class EvolvingMatrix:
             structure,
             quarter,
             in_program=in_program,
-            totals=totals,
-            group_volume=group_volume,
+            totals={w: Fraction(t, scale) for w, t in totals.items()},
+            group_volume={g: Fraction(v, scale) for g, v in group_volume.items()},
         )
         reasons = (
             Reason(
@@ -892,7 +902,7 @@ class EvolvingMatrix:
                         segment,
                         FrozenMap(
                             sorted(
-                                (w, _dec(d.units + d.fluid))
+                                (w, _dec(Fraction(d.total, scale)))
                                 for (s, w), d in demand.items()
                                 if s == segment
                             )
@@ -1047,19 +1057,17 @@ def _segment_of_person(
 def _co_selling_moves(
     portfolio: Portfolio, partners: Iterable[Partner], quarter: Quarter
 ) -> list[Move]:
+    open_deals: dict[str, set[str]] = {}
+    for deal in portfolio.opportunities:
+        if deal.is_open and deal.partner_id is not None and deal.account_executive_id is not None:
+            open_deals.setdefault(deal.partner_id, set()).add(deal.account_executive_id)
     moves = []
     for partner in partners:
+        if partner.id not in open_deals:
+            continue
         if STAGE_WORKLOAD.get(partner.stage) is not Workload.MANAGE:
             continue
-        executives = sorted(
-            {
-                o.account_executive_id
-                for o in portfolio.opportunities_for(partner.id)
-                if o.is_open and o.account_executive_id is not None
-            }
-        )
-        if not executives:
-            continue
+        executives = sorted(open_deals[partner.id])
         managers = sorted(set(partner.managers.values()))
         moves.append(
             Move(
@@ -1083,6 +1091,41 @@ def _co_selling_moves(
             )
         )
     return moves
+
+
+def _move_reason(  # noqa: PLR0913, PLR0917 - a move is explained by all of these
+    from_id: str | None,
+    to_id: str,
+    segment: Segment,
+    workload: Workload,
+    overloaded: set[str],
+    quarter: Quarter,
+) -> Reason:
+    if from_id is None:
+        code, why = "unassigned", "the partner has no manager"
+    elif from_id in overloaded:
+        code, why = "overload", f"{from_id} is over capacity"
+    else:
+        code, why = "structure", f"its {workload.value} work belongs to {segment}"
+    return Reason(
+        code=code,
+        policy=POLICY,
+        quarter=quarter,
+        text=f"{workload.value} work moves from {from_id or 'nobody'} to {to_id}: {why}",
+        facts={
+            "segment": str(segment),
+            "workload": workload.value,
+            "from": from_id or "",
+            "to": to_id,
+        },
+    )
+
+
+def _key_order(
+    key: tuple[PartnerType, Workload, str | None, str | None],
+) -> tuple[str, str, str, str]:
+    kind, workload, band, tri = key
+    return (kind.value, workload.value, band or "", tri or "")
 
 
 def _by_id(item: Partner | PartnerManager) -> str:

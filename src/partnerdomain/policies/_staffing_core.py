@@ -11,6 +11,7 @@ packing the partners onto the recommended team never overloads anyone.
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,6 @@ from partnerdomain.policies._staffing_model import CompanyStage, Segment, TeamSt
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from decimal import Decimal
 
     from partnerdomain.policies._staffing_parameters import StaffingParameters
 
@@ -32,6 +32,8 @@ __all__ = [
     "recruiting_role",
     "segment_for",
     "segments_of",
+    "ticks_to_decimal",
+    "weight_scale",
 ]
 
 STAGE_WORKLOAD: dict[PartnerStage, Workload] = {
@@ -96,82 +98,80 @@ def segments_of(structure: TeamStructure, params: StaffingParameters) -> frozens
     return frozenset(found)
 
 
+def weight_scale(weights: Iterable[Decimal]) -> int:
+    """Return the least integer that turns every weight into a whole number of ticks.
+
+    Loads are counted in ticks (integers) so that sums are exact and fast.
+    """
+    scale = 1
+    for weight in weights:
+        scale = math.lcm(scale, Fraction(weight).denominator)
+    return scale
+
+
 @attrs.define
 class Demand:
-    """The work of one segment and workload: whole partners plus divisible targets."""
+    """The work of one segment and workload, in ticks: whole partners plus divisible targets."""
 
-    units: Fraction = Fraction(0)
-    heaviest: Fraction = Fraction(0)
-    quantum: Fraction = Fraction(0)
-    fluid: Fraction = Fraction(0)
+    units: int = 0
+    heaviest: int = 0
+    quantum: int = 0
+    fluid: int = 0
     types: set[PartnerType] = attrs.field(factory=set)
 
-    def add(self, partner_type: PartnerType, weight: Fraction, count: int = 1) -> None:
-        """Add ``count`` whole partners of ``partner_type`` weighing ``weight`` each."""
+    def add(self, partner_type: PartnerType, weight: int, count: int = 1) -> None:
+        """Add ``count`` whole partners of ``partner_type`` weighing ``weight`` ticks each."""
         if count <= 0:
             return
         self.units += weight * count
         self.heaviest = max(self.heaviest, weight)
-        self.quantum = _gcd(self.quantum, weight)
+        if self.quantum != weight:
+            self.quantum = math.gcd(self.quantum, weight)
         self.types.add(partner_type)
 
-    def add_fluid(self, units: Fraction) -> None:
+    def add_fluid(self, units: int) -> None:
         """Add divisible work (recruits still to find), which fills any room."""
-        self.fluid += max(units, Fraction(0))
+        self.fluid += max(units, 0)
 
     @property
-    def room_per_head(self) -> Fraction:
-        """The sure room for whole partners per unit of capacity (see the module doc)."""
-        return self.quantum - self.heaviest
+    def total(self) -> int:
+        """Whole partners and divisible work together, in ticks."""
+        return self.units + self.fluid
 
 
-def _gcd(a: Fraction, b: Fraction) -> Fraction:
-    if a == 0:
-        return b
-    if b == 0:
-        return a
-    denominator = math.lcm(a.denominator, b.denominator)
-    return Fraction(
-        math.gcd(
-            a.numerator * (denominator // a.denominator),
-            b.numerator * (denominator // b.denominator),
-        ),
-        denominator,
-    )
-
-
-def sure_room(capacity: int, demand: Demand) -> Fraction:
-    """Return how much of ``demand``'s whole partners a person of ``capacity`` surely takes."""
+def sure_room(capacity: int, demand: Demand) -> int:
+    """Return the ticks of whole partners a person of ``capacity`` ticks surely takes."""
     if demand.units == 0:
-        return Fraction(capacity)
-    return max(Fraction(0), capacity + demand.room_per_head)
+        return capacity
+    return max(0, capacity - demand.heaviest + demand.quantum)
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
 
 
 def heads_needed(demand: Demand, capacity: int, existing: Iterable[tuple[int, bool]] = ()) -> int:
-    """Return how many people of ``capacity`` to add so that ``demand`` fits.
+    """Return how many people of ``capacity`` ticks to add so that ``demand`` fits.
 
     Args:
         demand: The work of one segment and workload.
-        capacity: A new person's capacity for it.
-        existing: The people already there: (capacity, counted), where counted says
-            whether they can take every type of partner in the demand.
+        capacity: A new person's capacity for it, in ticks.
+        existing: The people already there: (capacity in ticks, counted), where counted
+            says whether they can take every type of partner in the demand.
     """
     people = [c for c, counted in existing if counted]
-    total = demand.units + demand.fluid
-    if total == 0:
-        return 0
-    if capacity <= 0:
+    total = demand.total
+    if total == 0 or capacity <= 0:
         return 0
     need = 0
     if demand.units:
         room = sure_room(capacity, demand)
-        have = sum((sure_room(c, demand) for c in people), Fraction(0))
-        need = max(need, math.ceil((demand.units - have) / room))
-    have_all = sum((Fraction(c) for c in people), Fraction(0))
-    need = max(need, math.ceil((total - have_all) / capacity))
+        have = sum(sure_room(c, demand) for c in people)
+        need = max(need, _ceil_div(demand.units - have, room))
+    need = max(need, _ceil_div(total - sum(people), capacity))
     return max(need, 0)
 
 
-def as_fraction(value: Decimal) -> Fraction:
-    """Return ``value`` as an exact fraction."""
-    return Fraction(value)
+def ticks_to_decimal(ticks: int, scale: int) -> Decimal:
+    """Show ``ticks`` as standard partners, rounded to four places."""
+    return (Decimal(ticks) / Decimal(scale)).quantize(Decimal("0.0001"))

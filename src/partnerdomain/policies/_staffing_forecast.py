@@ -28,6 +28,7 @@ from partnerdomain.policies._staffing_core import (
     heads_needed,
     segment_for,
     segments_of,
+    weight_scale,
 )
 from partnerdomain.policies._staffing_model import CompanyStage, Segment, TeamStructure, Workload
 from partnerdomain.policies._staffing_parameters import (
@@ -345,7 +346,8 @@ def _step(  # noqa: C901, PLR0912, PLR0915 - one quarter of the program, step by
     currency: str,
 ) -> ForecastQuarter:
     quarter = state.quarter
-    weights = {t: Fraction(w) for t, w in params.weights.items()}
+    scale = weight_scale(params.weights.values())
+    weights = {t: int(Fraction(w) * scale) for t, w in params.weights.items()}
     revenue_of = {t: params.revenue.get(t, Money.zero(currency)).amount for t in PartnerType}
 
     # The partners: recruits join the newest cohort, the oldest graduates, churn leaves.
@@ -370,26 +372,26 @@ def _step(  # noqa: C901, PLR0912, PLR0915 - one quarter of the program, step by
     in_program = sum(active.values()) + sum(sum(c.values()) for c in cohorts)
 
     # The structure: the evolving matrix moves on when the figures call for it.
-    totals = dict.fromkeys(Workload, _ZERO)
-    group_volume: dict[str, Fraction] = {}
+    totals = dict.fromkeys(Workload, 0)
+    group_volume: dict[str, int] = {}
     for kind, n in recruits.items():
         totals[Workload.RECRUIT] += weights[kind] * 4 * n
     for cohort in cohorts:
         for kind, n in cohort.items():
             totals[Workload.RAMP] += weights[kind] * n
             group = params.skill_groups[kind]
-            group_volume[group] = group_volume.get(group, _ZERO) + weights[kind] * n
+            group_volume[group] = group_volume.get(group, 0) + weights[kind] * n
     for kind, n in active.items():
         totals[Workload.MANAGE] += weights[kind] * n
         group = params.skill_groups[kind]
-        group_volume[group] = group_volume.get(group, _ZERO) + weights[kind] * n
+        group_volume[group] = group_volume.get(group, 0) + weights[kind] * n
     structure, changes = evolve_structure(
         params,
         state.structure,
         quarter,
         in_program=in_program,
-        totals=totals,
-        group_volume=group_volume,
+        totals={w: Fraction(t, scale) for w, t in totals.items()},
+        group_volume={g: Fraction(v, scale) for g, v in group_volume.items()},
     )
     segments = segments_of(structure, params)
     roles = {s.role for s in segments}
@@ -451,7 +453,7 @@ def _step(  # noqa: C901, PLR0912, PLR0915 - one quarter of the program, step by
         for workload in sorted(carried_workloads(segment.role)):
             entry = demand.get((segment, workload))
             if entry is not None:
-                room = capacity_for(capacity, workload)
+                room = capacity_for(capacity, workload) * scale
                 extra = max(extra, heads_needed(entry, room, [(room, True)] * have))
         if have or extra:
             needed[segment] = have + extra
@@ -531,7 +533,7 @@ def _step(  # noqa: C901, PLR0912, PLR0915 - one quarter of the program, step by
                     segment,
                     FrozenMap(
                         sorted(
-                            (w, _dec(d.units + d.fluid))
+                            (w, _dec(Fraction(d.total, scale)))
                             for (s, w), d in demand.items()
                             if s == segment
                         )
