@@ -439,8 +439,8 @@ def _band_lookup(
         raise ValidationError(
             POLICY, "bands", bands, "Bands, a mapping of partner id to band, or None"
         )
-    table = {str(k): str(v) for k, v in bands.items()}
-    return table.get
+    # Bands are string enumerations: a band compares and hashes like its value.
+    return bands.get
 
 
 def _triangle_lookup(
@@ -459,8 +459,7 @@ def _triangle_lookup(
         raise ValidationError(
             POLICY, "triangle", triangle, "a Triangle, a mapping of partner id to segment, or None"
         )
-    table = {str(k): str(v) for k, v in triangle.items()}
-    return table.get
+    return triangle.get
 
 
 @attrs.frozen(kw_only=True)
