@@ -72,17 +72,18 @@ def segment_for(  # noqa: PLR0913, PLR0917 - each input decides the segment
         return Segment(recruiting_role(structure))
     farmer = farmer_role(structure)
     group = params.skill_groups[partner_type]
-    if group in structure.specialised:
-        return Segment(params.specialist_roles.get(group, farmer), group)
-    if workload is Workload.RAMP:
-        return Segment(farmer)
-    if structure.stage is CompanyStage.LEADERSHIP and triangle is not None:
-        role = params.triangle_roles.get(triangle)
-        if role is not None:
-            return Segment(role)
-    if structure.stage is not CompanyStage.STARTUP and band in params.committed_bands:
-        return Segment(TeamRole.PARTNER_ACCOUNT_MANAGER)
-    return Segment(farmer)
+    specialised = group in structure.specialised
+    # A group with a specialist role of its own (alliances) always goes to its specialists.
+    if specialised and group in params.specialist_roles:
+        return Segment(params.specialist_roles[group], group)
+    if workload is Workload.MANAGE:
+        if structure.stage is CompanyStage.LEADERSHIP and triangle is not None:
+            role = params.triangle_roles.get(triangle)
+            if role is not None:
+                return Segment(role)
+        if structure.stage is not CompanyStage.STARTUP and band in params.committed_bands:
+            return Segment(TeamRole.PARTNER_ACCOUNT_MANAGER)
+    return Segment(farmer, group) if specialised else Segment(farmer)
 
 
 def segments_of(structure: TeamStructure, params: StaffingParameters) -> frozenset[Segment]:

@@ -444,6 +444,16 @@ def _step(  # noqa: C901, PLR0912, PLR0915 - one quarter of the program, step by
         else:
             add(kind, Workload.MANAGE, n, None, None)
 
+    # Generalists left without work once their groups are specialised join the specialists.
+    busy = {segment for segment, _ in demand}
+    for segment in sorted(team):
+        if segment.specialisation is not None or segment in busy:
+            continue
+        targets = sorted(s for s in busy if s.role is segment.role and s.specialisation)
+        if targets:
+            target = targets[0]
+            team[target] = team.get(target, 0) + team.pop(segment)
+
     # The heads: needed at the role's capacity, hired when funded.
     needed: dict[Segment, int] = {}
     for segment in sorted(segments | {s for s, _ in demand}):
