@@ -119,8 +119,8 @@ def rank(
     """
     n = len(keys)
     order = sorted(range(n), key=cast("Callable[[int], Any]", keys.__getitem__), reverse=True)
-    ranked_keys = [keys[i] for i in order]
-    ranked_ids = [ids[i] for i in order]
+    ranked_keys = list(map(keys.__getitem__, order))
+    ranked_ids = list(map(ids.__getitem__, order))
     # Tie groups found at C speed: a group starts where the key differs from the one
     # before; a partner's competition rank is the position of its group's start, plus 1.
     is_new = [True, *map(operator.ne, ranked_keys[1:], ranked_keys[:-1])] if n else []
