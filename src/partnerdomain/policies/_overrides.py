@@ -29,7 +29,9 @@ class _Override(Protocol):
     @property
     def value(self) -> object: ...
     @property
-    def reason(self) -> str: ...
+    def reason(self) -> str | None: ...
+    @property
+    def plugin(self) -> object: ...
 
 
 class _Evaluation(Protocol):
@@ -86,7 +88,7 @@ def apply_override(  # noqa: PLR0913 - a decision and everything that explains i
         "from": _plain(current),
         "to": _plain(value) if value is not None else decision.value,
         "rule_reason": decision.reason,
-        "plugin": getattr(decision, "plugin", None),
+        "plugin": None if decision.plugin is None else str(decision.plugin),
     }
     if value is None:
         text = (
