@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from operator import attrgetter
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
@@ -1127,8 +1128,7 @@ def _key_order(
     return (kind.value, workload.value, band or "", tri or "")
 
 
-def _by_id(item: Partner | PartnerManager) -> str:
-    return item.id
+_by_id = attrgetter("id")
 
 
 def _hire_priority(hire: Hire) -> tuple[bool, Fraction, Segment, int]:
