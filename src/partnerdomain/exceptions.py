@@ -22,7 +22,10 @@ __all__ = [
     "DanglingReference",
     "DuplicateId",
     "PartnerDomainError",
+    "PluginError",
     "ReferentialIntegrityError",
+    "RuleError",
+    "RuleLoadError",
     "UnknownIdError",
     "ValidationError",
 ]
@@ -189,3 +192,168 @@ class ReferentialIntegrityError(PartnerDomainError, ValueError):
     ]:
         """Pickle with the constructor's arguments."""
         return (type(self), (self.dangling, self.duplicates, self.currency_problems))
+
+
+class RuleError(PartnerDomainError):
+    """An organisation rule failed while it was evaluated, or returned something invalid.
+
+    In ``on_error="collect"`` mode the evaluation keeps it as a result; in
+    ``on_error="raise"`` mode it is raised. Either way the other rules' decisions are
+    unaffected. The original exception, if any, is the ``__cause__``.
+
+    Attributes:
+        rule_id: The id of the rule that failed.
+        fact_kind: The kind of fact it was evaluated on (``"partner"``, ``"opportunity"``,
+            ``"portfolio"``, ``"transition"``).
+        fact_id: The id of that fact (a partner's or deal's id; the moved entity's id
+            for a transition; ``None`` for a portfolio).
+        reason: What went wrong, in words.
+        field: The named fact the rule failed on (e.g. ``"revenue"``), when known.
+        plugin: The plugin the rule came from, as ``"distribution version"``, if any.
+    """
+
+    def __init__(  # noqa: PLR0913, PLR0917 - an error that explains itself has many parts
+        self,
+        rule_id: str,
+        fact_kind: str,
+        fact_id: str | None,
+        reason: str,
+        field: str | None = None,
+        plugin: str | None = None,
+    ) -> None:
+        """Build the error from the rule, the fact it failed on and the reason."""
+        self.rule_id = rule_id
+        self.fact_kind = fact_kind
+        self.fact_id = fact_id
+        self.reason = reason
+        self.field = field
+        self.plugin = plugin
+        on = fact_kind if fact_id is None else f"{fact_kind} {fact_id!r}"
+        where = "" if field is None else f" (fact {field!r})"
+        source = "" if plugin is None else f" from plugin {plugin}"
+        msg = f"rule {rule_id!r}{source} failed on {on}{where}: {reason}"
+        super().__init__(msg)
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[RuleError], tuple[str, str, str | None, str, str | None, str | None]]:
+        """Pickle with the constructor's arguments."""
+        return (
+            type(self),
+            (self.rule_id, self.fact_kind, self.fact_id, self.reason, self.field, self.plugin),
+        )
+
+
+class PluginError(PartnerDomainError):
+    """A rule plugin could not be found, loaded or used.
+
+    Attributes:
+        name: The plugin's entry-point name, as given to ``load_plugins``.
+        reason: What went wrong and what to do about it.
+        distribution: The distribution that provides it, when known.
+        version: That distribution's version, when known.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        reason: str,
+        distribution: str | None = None,
+        version: str | None = None,
+    ) -> None:
+        """Build the error from the plugin's name and what went wrong."""
+        self.name = name
+        self.reason = reason
+        self.distribution = distribution
+        self.version = version
+        source = "" if distribution is None else f" (from {distribution} {version or '?'})"
+        msg = f"rule plugin {name!r}{source}: {reason}"
+        super().__init__(msg)
+
+    def __reduce__(self) -> tuple[type[PluginError], tuple[str, str, str | None, str | None]]:
+        """Pickle with the constructor's arguments."""
+        return (type(self), (self.name, self.reason, self.distribution, self.version))
+
+
+class RuleLoadError(PartnerDomainError, ValueError):
+    """A file of declarative rules could not be loaded: nothing of it is used.
+
+    Attributes:
+        source: The file (or other source) the rules came from.
+        rule_id: The id of the offending rule, or ``None`` when the problem is not in
+            one rule (unreadable TOML, a missing optional dependency).
+        reason: What was wrong and what was expected.
+    """
+
+    def __init__(self, source: str, rule_id: str | None, reason: str) -> None:
+        """Build the error from the file, the rule and the reason."""
+        self.source = source
+        self.rule_id = rule_id
+        self.reason = reason
+        where = source if rule_id is None else f"{source}, rule {rule_id!r}"
+        msg = f"{where}: {reason}"
+        super().__init__(msg)
+
+    def __reduce__(self) -> tuple[type[RuleLoadError], tuple[str, str | None, str]]:
+        """Pickle with the constructor's arguments."""
+        return (type(self), (self.source, self.rule_id, self.reason))
+
+
+@attrs.frozen(kw_only=True)
+class RecordProblem:
+    """One thing wrong with one field of a CRM record.
+
+    Attributes:
+        field: The field as the CRM names it (e.g. ``"CloseDate"``), not the Python
+            attribute; ``"*"`` for a problem of the record as a whole.
+        value: The offending value, as found in the record (``None`` when missing).
+        expected: What the field accepts, in words.
+    """
+
+    field: str
+    value: object
+    expected: str
+
+    def __str__(self) -> str:
+        """Describe the problem in one line."""
+        return f"{self.field}: expected {self.expected}, got {self.value!r}"
+
+
+class RecordError(PartnerDomainError, ValueError):
+    """A CRM record could not become an entity (or an entity could not become a record).
+
+    Lists every problem of the record, not only the first.
+
+    Attributes:
+        entity: The entity type being built or written, e.g. ``"Partner"``.
+        problems: Every problem found, one per field.
+        index: The record's position in its input (0-based), when known.
+        record_id: The record's id as the CRM knows it, when it could be read.
+    """
+
+    def __init__(
+        self,
+        entity: str,
+        problems: Iterable[RecordProblem],
+        index: int | None = None,
+        record_id: str | None = None,
+    ) -> None:
+        """Build the error from the entity type, the problems and where the record was."""
+        self.entity = entity
+        self.problems = tuple(problems)
+        self.index = index
+        self.record_id = record_id
+        where = [] if index is None else [f"record {index}"]
+        if record_id is not None:
+            where.append(f"id {record_id!r}")
+        place = f" ({', '.join(where)})" if where else ""
+        count = len(self.problems)
+        lines = "\n  ".join(str(p) for p in self.problems)
+        msg = f"{entity} record{place} has {count} problem(s):\n  {lines}"
+        super().__init__(msg)
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[RecordError], tuple[str, tuple[RecordProblem, ...], int | None, str | None]]:
+        """Pickle with the constructor's arguments."""
+        return (type(self), (self.entity, self.problems, self.index, self.record_id))
