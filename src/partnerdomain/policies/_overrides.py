@@ -50,6 +50,14 @@ class RuleEvaluator(Protocol):
         ...
 
 
+if TYPE_CHECKING:
+    from partnerdomain.rules import RuleSet
+
+    def _a_rule_set_is_a_rule_evaluator(rules: RuleSet) -> RuleEvaluator:
+        # Checked by mypy only: the rules engine's RuleSet must fit this protocol.
+        return rules
+
+
 def apply_override(  # noqa: PLR0913 - a decision and everything that explains it
     rules: RuleEvaluator,
     partner: Partner,
