@@ -13,6 +13,8 @@ afterwards, which shows up as the last reason.
   hysteresis), and :class:`PerpetualPoorPerformers` (who should leave the program).
 - Allocation (:class:`AllocationPolicy`): :class:`EngagementAllocation` (engagement
   levels, new assignments, hours per partner within each manager's hours).
+- Staffing (:class:`StaffingPolicy`): :class:`EvolvingMatrix` (capacity, funding,
+  specialisation and the evolving matrix; plans and quarter-by-quarter forecasts).
 """
 
 from partnerdomain.policies._allocation import (
