@@ -123,7 +123,11 @@ def _check_number(token: str) -> None:
             value = Decimal(token)
     except (ValueError, InvalidOperation):
         return  # not a number after all; the parser will say what it is
-    if abs(value) > _MAX_NUMBER:
+    try:
+        in_range = abs(value) <= _MAX_NUMBER
+    except ArithmeticError:  # beyond what Decimal can even compare
+        in_range = False
+    if not in_range:
         msg = f"{too_big} (at most {_MAX_NUMBER:,.0f} either way)"
         raise ValueError(msg)
 
