@@ -357,3 +357,63 @@ class RecordError(PartnerDomainError, ValueError):
     ) -> tuple[type[RecordError], tuple[str, tuple[RecordProblem, ...], int | None, str | None]]:
         """Pickle with the constructor's arguments."""
         return (type(self), (self.entity, self.problems, self.index, self.record_id))
+
+
+@attrs.frozen(kw_only=True)
+class RecordProblem:
+    """One thing wrong with one field of a CRM record.
+
+    Attributes:
+        field: The field as the CRM names it (e.g. ``"CloseDate"``), not the Python
+            attribute; ``"*"`` for a problem of the record as a whole.
+        value: The offending value, as found in the record (``None`` when missing).
+        expected: What the field accepts, in words.
+    """
+
+    field: str
+    value: object
+    expected: str
+
+    def __str__(self) -> str:
+        """Describe the problem in one line."""
+        return f"{self.field}: expected {self.expected}, got {self.value!r}"
+
+
+class RecordError(PartnerDomainError, ValueError):
+    """A CRM record could not become an entity (or an entity could not become a record).
+
+    Lists every problem of the record, not only the first.
+
+    Attributes:
+        entity: The entity type being built or written, e.g. ``"Partner"``.
+        problems: Every problem found, one per field.
+        index: The record's position in its input (0-based), when known.
+        record_id: The record's id as the CRM knows it, when it could be read.
+    """
+
+    def __init__(
+        self,
+        entity: str,
+        problems: Iterable[RecordProblem],
+        index: int | None = None,
+        record_id: str | None = None,
+    ) -> None:
+        """Build the error from the entity type, the problems and where the record was."""
+        self.entity = entity
+        self.problems = tuple(problems)
+        self.index = index
+        self.record_id = record_id
+        where = [] if index is None else [f"record {index}"]
+        if record_id is not None:
+            where.append(f"id {record_id!r}")
+        place = f" ({', '.join(where)})" if where else ""
+        count = len(self.problems)
+        lines = "\n  ".join(str(p) for p in self.problems)
+        msg = f"{entity} record{place} has {count} problem(s):\n  {lines}"
+        super().__init__(msg)
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[RecordError], tuple[str, tuple[RecordProblem, ...], int | None, str | None]]:
+        """Pickle with the constructor's arguments."""
+        return (type(self), (self.entity, self.problems, self.index, self.record_id))

@@ -1,0 +1,173 @@
+"""from_record, from_records, to_record: the records layer's entry points."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+import attrs
+
+from partnerdomain.exceptions import RecordError, RecordProblem
+from partnerdomain.records._profiles import GENERIC, Profile, get_profile
+
+if TYPE_CHECKING:
+    from partnerdomain.records._plan import Plan
+
+__all__ = ["ImportResult", "Reject", "from_record", "from_records", "to_record", "to_records"]
+
+T = TypeVar("T")
+
+
+@attrs.frozen(kw_only=True)
+class Reject:
+    """A record that did not become an entity, kept with every reason why.
+
+    Attributes:
+        index: Its position in the input (0-based).
+        record: The record itself, exactly as it was given.
+        error: The error that lists every problem of the record.
+    """
+
+    index: int
+    record: object
+    error: RecordError
+
+    @property
+    def problems(self) -> tuple[RecordProblem, ...]:
+        """Every problem of the record."""
+        return self.error.problems
+
+
+@attrs.frozen(kw_only=True)
+class ImportResult(Generic[T]):
+    """The entities built from a batch of records, and the records rejected.
+
+    ``len(entities) + len(rejects)`` is always the number of records given.
+
+    Attributes:
+        entities: The entities, in input order.
+        rejects: The records that could not be read, in input order (always empty
+            with ``on_error="raise"``).
+    """
+
+    entities: tuple[T, ...]
+    rejects: tuple[Reject, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether every record became an entity."""
+        return not self.rejects
+
+
+def _plan(entity_type: type[Any], profile: Profile | str) -> Plan:
+    return get_profile(profile).mapping(entity_type).plan(entity_type)
+
+
+def from_record(
+    entity_type: type[T],
+    record: Mapping[str, Any],
+    *,
+    profile: Profile | str = GENERIC,
+    index: int | None = None,
+) -> T:
+    """Build one entity from one CRM record.
+
+    >>> from partnerdomain import Partner
+    >>> p = from_record(Partner, {"Id": "001A", "Name": "Acme IT", "Type": "Value Added Reseller",
+    ...     "Partner_Stage__c": "Active", "Partner_Stage_Since__c": "2026-01-05",
+    ...     "Rating": "Hot"}, profile="salesforce")
+    >>> p.partner_type, p.custom_fields["Rating"]
+    (<PartnerType.VAR: 'var'>, 'Hot')
+
+    Args:
+        entity_type: The entity to build: ``Partner``, ``Opportunity``, ...
+            ``PartnerManager`` builds a ``PartnerSuccessManager`` when the record's
+            role says so.
+        record: The CRM record (for HubSpot, the whole object with ``properties``).
+        profile: A :class:`Profile` or a built-in profile's name.
+        index: The record's position in its input, for the error message.
+
+    Returns:
+        The entity. Fields the mapping does not know are in its ``custom_fields``.
+
+    Raises:
+        RecordError: Listing every problem of the record.
+    """
+    return _plan(entity_type, profile).read(record, index)  # type: ignore[no-any-return]
+
+
+def from_records(
+    entity_type: type[T],
+    records: Iterable[Mapping[str, Any]],
+    *,
+    profile: Profile | str = GENERIC,
+    on_error: Literal["raise", "collect"] = "raise",
+) -> ImportResult[T]:
+    """Build entities from CRM records, read one at a time (any iterable, even a stream).
+
+    Args:
+        entity_type: The entity to build for every record.
+        records: The records.
+        profile: A :class:`Profile` or a built-in profile's name.
+        on_error: ``"raise"`` stops at the first bad record with its
+            :class:`RecordError`; ``"collect"`` keeps going, and returns each bad record
+            as a :class:`Reject` beside the good entities.
+
+    Returns:
+        The entities and, in collect mode, the rejects.
+
+    Raises:
+        RecordError: In raise mode, for the first bad record (listing all its problems).
+    """
+    if on_error not in ("raise", "collect"):
+        raise RecordError(
+            entity_type.__name__,
+            [RecordProblem(field="on_error", value=on_error, expected="'raise' or 'collect'")],
+        )
+    read = _plan(entity_type, profile).read
+    entities: list[T] = []
+    if on_error == "raise":
+        entities = [read(record, index) for index, record in enumerate(records)]
+        return ImportResult(entities=tuple(entities))
+    rejects: list[Reject] = []
+    keep = entities.append
+    for index, record in enumerate(records):
+        try:
+            keep(read(record, index))
+        except RecordError as exc:
+            rejects.append(Reject(index=index, record=record, error=exc))
+    return ImportResult(entities=tuple(entities), rejects=tuple(rejects))
+
+
+def to_record(entity: object, *, profile: Profile | str = GENERIC) -> dict[str, Any]:
+    """Write one entity as a CRM record.
+
+    Custom fields are written back unchanged, beside the mapped fields.
+
+    Args:
+        entity: Any entity of the model.
+        profile: A :class:`Profile` or a built-in profile's name.
+
+    Returns:
+        A new dict, ready for ``json.dumps`` except that amounts are ``Decimal`` in
+        profiles that write them as numbers (Salesforce).
+
+    Raises:
+        RecordError: If a custom field has the name of a mapped field (the record
+            could not be read back the same), or ``entity`` is not an entity.
+    """
+    return _plan(type(entity), profile).write(entity)
+
+
+def to_records(entities: Iterable[T], *, profile: Profile | str = GENERIC) -> list[dict[str, Any]]:
+    """Write many entities (of any types) as CRM records, in order."""
+    resolved = get_profile(profile)
+    writers: dict[type[Any], Any] = {}
+    out: list[dict[str, Any]] = []
+    for entity in entities:
+        cls = type(entity)
+        write = writers.get(cls)
+        if write is None:
+            write = writers[cls] = resolved.mapping(cls).plan(cls).write
+        out.append(write(entity))
+    return out

@@ -1,0 +1,302 @@
+"""The one cattrs converter of the records layer, and its strict primitive hooks.
+
+The converter turns the library's *canonical* record values (JSON-like: strings,
+``int``, ``Decimal``, lists, objects, ISO dates) into model values and back. It is
+strict: nothing is guessed. ``"false"`` never becomes ``True``, ``None`` never becomes
+``"None"``, a float never becomes money. Each hook is also a plain function the
+generated fast paths of :mod:`._plan` call directly, so the fast path and the detailed
+path accept exactly the same values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import TYPE_CHECKING, Any, get_args, get_origin
+
+import cattrs
+
+from partnerdomain.model import Capacity, FrozenMap, Money, freeze_json, thaw_json
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["CONVERTER", "Refused"]
+
+
+class Refused(ValueError):  # noqa: N818 - an internal signal, caught by the records layer
+    """A value does not have the shape a field needs; ``expected`` says which shape."""
+
+    def __init__(self, expected: str) -> None:
+        """Remember what was expected."""
+        self.expected = expected
+        super().__init__(f"expected {expected}")
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_STAMP = re.compile(
+    r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})", re.ASCII
+)
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+
+
+def text(value: object) -> str:
+    """Accept a ``str`` and nothing else (``None`` is not ``"None"``)."""
+    if value.__class__ is not str:
+        raise Refused("a string")
+    return value  # type: ignore[return-value]
+
+
+def integer(value: object) -> int:
+    """Accept an ``int`` (not a ``bool``) or a ``Decimal`` with no fractional part.
+
+    CRMs such as Salesforce return whole-number fields as ``3.0``; that is still 3.
+    """
+    if value.__class__ is int:
+        return value  # type: ignore[return-value]
+    if value.__class__ is Decimal and value.is_finite() and value == value.to_integral_value():  # type: ignore[attr-defined]
+        return int(value)  # type: ignore[call-overload, no-any-return]
+    raise Refused("a whole number")
+
+
+def integer_text(value: object) -> object:
+    """Turn a string of digits into an ``int``; leave anything else for :func:`integer`."""
+    if value.__class__ is str and _INTEGER.fullmatch(value):  # type: ignore[arg-type]
+        return int(value)  # type: ignore[call-overload]
+    return value
+
+
+def boolean(value: object) -> bool:
+    """Accept ``True`` or ``False`` only (not ``1``, not ``"false"``)."""
+    if value.__class__ is not bool:
+        raise Refused("true or false")
+    return value  # type: ignore[return-value]
+
+
+def amount(value: object) -> Decimal:
+    """Accept an exact amount: a finite ``Decimal``, an ``int`` or a decimal string.
+
+    A ``float`` is refused: it cannot hold most cents exactly. Load JSON with
+    ``json.load(f, parse_float=Decimal)``, or pass ``Decimal(str(x))`` yourself.
+    """
+    cls = value.__class__
+    if cls is Decimal:
+        if value.is_finite():  # type: ignore[attr-defined]
+            return value  # type: ignore[return-value]
+    elif cls is int:
+        return Decimal(value)  # type: ignore[arg-type]
+    elif cls is str:
+        if _DECIMAL.fullmatch(value):  # type: ignore[arg-type]
+            return Decimal(value)  # type: ignore[arg-type]
+    elif cls is float:
+        msg = (
+            "an exact decimal amount, never a float (load JSON with parse_float=Decimal, "
+            f"or pass Decimal({str(value)!r}))"
+        )
+        raise Refused(msg)
+    raise Refused("a decimal amount such as 1234.50")
+
+
+def day(value: object) -> date:
+    """Accept an ISO calendar day, ``"YYYY-MM-DD"`` (a ``date`` itself is accepted too)."""
+    if value.__class__ is str:
+        if _DAY.fullmatch(value):  # type: ignore[arg-type]
+            try:
+                return date.fromisoformat(value)  # type: ignore[arg-type]
+            except ValueError:
+                pass
+    elif value.__class__ is date:
+        return value  # type: ignore[return-value]
+    raise Refused("a date such as '2026-03-31'")
+
+
+def stamp(value: object) -> datetime:
+    """Accept an ISO timestamp with an offset, e.g. ``2026-03-31T17:04:11.000+0000``."""
+    if value.__class__ is str and _STAMP.fullmatch(value):  # type: ignore[arg-type]
+        try:
+            return datetime.fromisoformat(value)  # type: ignore[arg-type]
+        except ValueError:
+            pass
+    if value.__class__ is datetime and value.tzinfo is not None:  # type: ignore[attr-defined]
+        return value  # type: ignore[return-value]
+    raise Refused("a timestamp with an offset such as '2026-03-31T17:04:11.000+0000'")
+
+
+def stamp_day(value: object) -> date:
+    """Return the calendar day a timestamp names, as written (in its own offset)."""
+    if value.__class__ is str:
+        match = _STAMP.fullmatch(value)  # type: ignore[arg-type]
+        if match is not None:
+            stamp(value)
+            return date.fromisoformat(match[1])
+    raise Refused("a timestamp with an offset such as '2026-03-31T17:04:11.000+0000'")
+
+
+def strings(value: object) -> tuple[str, ...]:
+    """Accept a list (or tuple) of non-empty strings."""
+    if value.__class__ in (list, tuple) and all(
+        item.__class__ is str and item
+        for item in value  # type: ignore[attr-defined]
+    ):
+        return tuple(value)  # type: ignore[call-overload]
+    raise Refused("a list of non-empty strings")
+
+
+def split_text(value: object) -> object:
+    """Split a multi-select text ``"en;de"`` into a list; leave anything else alone."""
+    if value.__class__ is str:
+        return value.split(";") if value else []  # type: ignore[attr-defined]
+    return value
+
+
+def join_text(values: tuple[str, ...] | list[str]) -> str:
+    """Join values the way a multi-select picklist holds them: ``"en;de"``."""
+    return ";".join(values)
+
+
+def flags(value: object) -> FrozenMap[str, bool]:
+    """Accept an object of item names to ``true``/``false``."""
+    if value.__class__ is dict or isinstance(value, FrozenMap):
+        items = value.items()  # type: ignore[attr-defined]
+        if all(k.__class__ is str and k and v.__class__ is bool for k, v in items):
+            return FrozenMap(value)  # type: ignore[arg-type]
+    raise Refused("an object of checklist items to true/false")
+
+
+def parse_json_text(value: object) -> object:
+    """Parse a JSON text held in a text field; leave anything else (or bad JSON) alone."""
+    if value.__class__ is str:
+        try:
+            return json.loads(value, parse_float=Decimal)  # type: ignore[arg-type]
+        except ValueError:
+            return value
+    return value
+
+
+def json_text(value: object) -> str:
+    """Write a JSON-like value as compact JSON text (keys in their order)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def custom(value: object) -> FrozenMap[str, Any]:
+    """Deeply freeze an object of custom fields."""
+    try:
+        frozen = freeze_json(value)
+    except TypeError as exc:
+        msg = f"JSON-like values ({exc})"
+        raise Refused(msg) from None
+    if not isinstance(frozen, FrozenMap):
+        raise Refused("an object of custom fields")
+    return frozen
+
+
+def _money(value: object, _: type[Money]) -> Money:
+    if value.__class__ is not dict:
+        raise Refused("an object with 'amount' and 'currency'")
+    return Money(amount(value.get("amount")), text(value.get("currency")))  # type: ignore[attr-defined]
+
+
+def _enum_hook(cls: type[Enum]) -> Callable[[object, type[Enum]], Enum]:
+    by_value = {m.value: m for m in cls}
+    expected = f"one of {', '.join(repr(v) for v in by_value)}"
+
+    def structure(value: object, _: type[Enum]) -> Enum:
+        if isinstance(value, cls):
+            return value
+        if value.__class__ is str and value in by_value:
+            return by_value[value]  # type: ignore[index]
+        raise Refused(expected)
+
+    return structure
+
+
+def _frozenset_hook(cl: Any, converter: cattrs.Converter) -> Callable[[object, Any], Any]:  # noqa: ANN401
+    (item_type,) = get_args(cl)
+    item = converter.get_structure_hook(item_type)
+
+    def structure(value: object, _: object) -> frozenset[Any]:
+        if value.__class__ not in (list, tuple, set, frozenset):
+            raise Refused("a list")
+        return frozenset(item(v, item_type) for v in value)  # type: ignore[attr-defined]
+
+    return structure
+
+
+def _frozenmap_hook(cl: Any, converter: cattrs.Converter) -> Callable[[object, Any], Any]:  # noqa: ANN401
+    key_type, value_type = get_args(cl)
+    if value_type is bool:
+        return lambda value, _: flags(value)
+    if key_type is str and value_type is not str:
+        return lambda value, _: custom(value)
+    key = converter.get_structure_hook(key_type)
+    val = converter.get_structure_hook(value_type)
+
+    def structure(value: object, _: object) -> FrozenMap[Any, Any]:
+        if value.__class__ is not dict and not isinstance(value, FrozenMap):
+            raise Refused("an object")
+        items = value.items()  # type: ignore[attr-defined]
+        return FrozenMap({key(k, key_type): val(v, value_type) for k, v in items})
+
+    return structure
+
+
+def _unstructure_frozenmap(value: FrozenMap[Any, Any]) -> dict[Any, Any]:
+    out = thaw_json(value)  # type: ignore[arg-type]
+    return {k.value if isinstance(k, Enum) else k: v for k, v in out.items()}  # type: ignore[attr-defined]
+
+
+def _is_str_tuple(cl: Any) -> bool:  # noqa: ANN401
+    return cl == tuple[str, ...]
+
+
+def _is_frozenset(cl: Any) -> bool:  # noqa: ANN401
+    return get_origin(cl) is frozenset
+
+
+def _is_frozenmap(cl: Any) -> bool:  # noqa: ANN401
+    return get_origin(cl) is FrozenMap
+
+
+def _is_enum(cl: Any) -> bool:  # noqa: ANN401
+    return isinstance(cl, type) and issubclass(cl, Enum)
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(detailed_validation=True)
+    # Strict primitives: refuse instead of calling str(), int() or bool() on anything.
+    converter.register_structure_hook(str, lambda v, _: text(v))
+    converter.register_structure_hook(int, lambda v, _: integer(v))
+    converter.register_structure_hook(bool, lambda v, _: boolean(v))
+    converter.register_structure_hook(Decimal, lambda v, _: amount(v))
+    converter.register_structure_hook(date, lambda v, _: day(v))
+    converter.register_structure_hook(datetime, lambda v, _: stamp(v))
+    converter.register_structure_hook_func(_is_str_tuple, lambda v, _: strings(v))
+    converter.register_structure_hook(Money, _money)
+    converter.register_structure_hook_factory(_is_enum, _enum_hook)
+    converter.register_structure_hook_factory(_is_frozenset, _frozenset_hook)
+    converter.register_structure_hook_factory(_is_frozenmap, _frozenmap_hook)
+    # Canonical output: exact decimal text, ISO dates, enum values, plain containers.
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_unstructure_hook(datetime, datetime.isoformat)
+    converter.register_unstructure_hook_factory(_is_enum, lambda _: lambda m: m.value)
+    converter.register_unstructure_hook_func(_is_str_tuple, list)
+    converter.register_unstructure_hook_factory(
+        _is_frozenset, lambda _: lambda s: sorted(m.value for m in s)
+    )
+    converter.register_unstructure_hook_factory(_is_frozenmap, lambda _: _unstructure_frozenmap)
+    converter.register_unstructure_hook(
+        Money, lambda m: {"amount": str(m.amount), "currency": m.currency}
+    )
+    converter.register_unstructure_hook(
+        Capacity, lambda c: {"recruit": c.recruit, "ramp": c.ramp, "manage": c.manage}
+    )
+    return converter
+
+
+#: The converter of the records layer: canonical values <-> model values, strictly.
+CONVERTER: cattrs.Converter = _make_converter()

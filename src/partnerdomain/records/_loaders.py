@@ -1,0 +1,162 @@
+"""Loaders: records from JSON, JSON Lines and CSV files, and whole portfolios."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from partnerdomain.exceptions import RecordError, RecordProblem
+from partnerdomain.model import (
+    AccountExecutive,
+    Activity,
+    Commitment,
+    Invoice,
+    MdfPayment,
+    Opportunity,
+    Partner,
+    PartnerManager,
+    Portfolio,
+)
+from partnerdomain.records._api import from_records
+from partnerdomain.records._profiles import GENERIC, Profile, get_profile
+
+if TYPE_CHECKING:
+    from datetime import date
+
+__all__ = ["Source", "load_portfolio", "read_records"]
+
+#: A file (path) of records, or the records themselves.
+Source = str | os.PathLike[str] | Iterable[Mapping[str, Any]]
+
+_JSON_LINES = (".jsonl", ".ndjson")
+
+
+def _is_path(source: object) -> bool:
+    return isinstance(source, (str, os.PathLike))
+
+
+def read_records(
+    path: str | os.PathLike[str], *, envelope: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Read the records of a JSON, JSON Lines or CSV file, by its suffix.
+
+    * ``.jsonl`` / ``.ndjson``: one record per line, read one line at a time.
+    * ``.csv``: a header row, then one record per row, read one row at a time; empty
+      cells are absent values (an empty list for list fields), and every value is a
+      string.
+    * ``.json``: a list of records, or an object holding it under ``envelope`` (a
+      SOQL answer's ``"records"``, a HubSpot page's ``"results"``). The whole document
+      is parsed at once: for exports too large for memory, use JSON Lines.
+
+    JSON numbers become ``int`` or the exact ``Decimal`` of their text, never a float.
+
+    Raises:
+        RecordError: If the file is not valid JSON or holds no list of records.
+        OSError: If the file cannot be read.
+    """
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix in _JSON_LINES:
+        return _json_lines(file)
+    if suffix == ".csv":
+        return _csv_rows(file)
+    return _json_document(file, envelope)
+
+
+def _bad_file(file: Path, value: object, expected: str) -> RecordError:
+    return RecordError(str(file), [RecordProblem(field="*", value=value, expected=expected)])
+
+
+def _json_lines(file: Path) -> Iterator[dict[str, Any]]:
+    with file.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line, parse_float=Decimal)
+            except ValueError as exc:
+                raise _bad_file(
+                    file, line[:80], f"a JSON record on line {number} ({exc})"
+                ) from None
+
+
+def _csv_rows(file: Path) -> Iterator[dict[str, Any]]:
+    with file.open(encoding="utf-8", newline="") as rows:
+        for row in csv.DictReader(rows):
+            yield {k: v for k, v in row.items() if k is not None}
+
+
+def _json_document(file: Path, envelope: str | None) -> Iterator[dict[str, Any]]:
+    with file.open(encoding="utf-8") as text:
+        try:
+            document = json.load(text, parse_float=Decimal)
+        except ValueError as exc:
+            raise _bad_file(file, None, f"valid JSON ({exc})") from None
+    if isinstance(document, dict):
+        keys = [envelope] if envelope else ["records", "results"]
+        for key in keys:
+            if isinstance(document.get(key), list):
+                document = document[key]
+                break
+    if not isinstance(document, list):
+        expected = "a list of records, or an object holding one under 'records' or 'results'"
+        raise _bad_file(file, type(document).__name__, expected)
+    return iter(document)
+
+
+def _records(source: Source, profile: Profile) -> tuple[Iterable[Mapping[str, Any]], Profile]:
+    if _is_path(source):
+        path = Path(source)  # type: ignore[arg-type]
+        if path.suffix.lower() == ".csv":
+            profile = profile.as_text()
+        return read_records(path, envelope=profile.envelope), profile
+    return source, profile  # type: ignore[return-value]
+
+
+def load_portfolio(  # noqa: PLR0913 - one source per kind of entity
+    *,
+    as_of: date,
+    currency: str,
+    profile: Profile | str = GENERIC,
+    partners: Source = (),
+    managers: Source = (),
+    account_executives: Source = (),
+    opportunities: Source = (),
+    activities: Source = (),
+    commitments: Source = (),
+    invoices: Source = (),
+    mdf_payments: Source = (),
+) -> Portfolio:
+    """Load a whole portfolio: each kind of entity from a file or from records.
+
+    Each source is a path (``.json``, ``.jsonl``, ``.csv``; CSV files are read with
+    the profile's text variant, see :meth:`Profile.as_text`) or an iterable of
+    records. Files are streamed where their format allows, so memory grows with the
+    entities kept, not with the files' text. ``managers`` holds partner managers and
+    partner success managers alike (the role tells them apart).
+
+    Raises:
+        RecordError: For the first bad record, listing all its problems.
+        ReferentialIntegrityError: If the entities do not fit together.
+    """
+    resolved = get_profile(profile)
+    kinds: list[tuple[str, type[Any], Source]] = [
+        ("partners", Partner, partners),
+        ("managers", PartnerManager, managers),
+        ("account_executives", AccountExecutive, account_executives),
+        ("opportunities", Opportunity, opportunities),
+        ("activities", Activity, activities),
+        ("commitments", Commitment, commitments),
+        ("invoices", Invoice, invoices),
+        ("mdf_payments", MdfPayment, mdf_payments),
+    ]
+    loaded: dict[str, Any] = {}
+    for name, entity_type, source in kinds:
+        records, used = _records(source, resolved)
+        loaded[name] = from_records(entity_type, records, profile=used).entities
+    return Portfolio(as_of=as_of, currency=currency, **loaded)
