@@ -129,6 +129,8 @@ class Evaluation:
         errors: tuple[RuleError, ...],
     ) -> Evaluation:
         """Build an evaluation from decisions in rule order, resolving overrides."""
+        if not any(d.kind is DecisionKind.OVERRIDE for d in decisions):
+            return cls(fact_kind=fact_kind, fact_id=fact_id, decisions=decisions, errors=errors)
         winners, losers, ambiguities = resolve_overrides(decisions)
         return cls(
             fact_kind=fact_kind,

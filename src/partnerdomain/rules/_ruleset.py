@@ -12,7 +12,7 @@ from partnerdomain.exceptions import RuleError, ValidationError
 from partnerdomain.model import FrozenMap
 from partnerdomain.rules._decision import Decision, DecisionKind, Outcome, PluginInfo
 from partnerdomain.rules._evaluation import Evaluation
-from partnerdomain.rules._facts import FactKind, MissingFactError, fact_id, kind_of
+from partnerdomain.rules._facts import _KINDS, FactKind, MissingFactError, fact_id, kind_of
 from partnerdomain.rules._rule import Rule
 
 if TYPE_CHECKING:
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 __all__ = ["RuleSet"]
 
 _EMPTY_CONTEXT: Final[Mapping[str, object]] = MappingProxyType({})
-_ON_ERROR: Final = ("collect", "raise")
+_KIND_OF: Final = _KINDS
+_KIND_VALUES: Final = {k: k.value for k in FactKind}
 
 
 @attrs.frozen
@@ -177,7 +178,7 @@ class RuleSet:
         """Return the rules that apply to a kind of fact, in order."""
         return tuple(e.rule for e in self._by_kind.get(FactKind(kind), ()))
 
-    def evaluate(
+    def evaluate(  # noqa: C901 - one loop; splitting it would cost a call per rule
         self,
         fact: Fact,
         /,
@@ -207,7 +208,7 @@ class RuleSet:
             RuleError: In ``"raise"`` mode, when a rule fails.
             ValidationError: If ``fact`` is no kind of fact, or ``on_error`` is unknown.
         """
-        kind = kind_of(fact)
+        kind = _KIND_OF.get(type(fact)) or kind_of(fact)
         if kind is None:
             raise ValidationError(
                 "RuleSet.evaluate",
@@ -215,12 +216,13 @@ class RuleSet:
                 fact,
                 "a Partner, an Opportunity, a Portfolio or a TransitionProposal",
             )
-        if on_error not in _ON_ERROR:
+        if on_error != "collect" and on_error != "raise":  # noqa: PLR1714 - faster than a set
             raise ValidationError("RuleSet.evaluate", "on_error", on_error, "'collect' or 'raise'")
+        kind_value = _KIND_VALUES[kind]
         the_id = fact_id(fact)
         entries = self._by_kind.get(kind, ())
         if not entries:
-            return Evaluation(fact_kind=kind.value, fact_id=the_id)
+            return Evaluation(fact_kind=kind_value, fact_id=the_id)
         if context is None:
             frozen: Mapping[str, object] = _EMPTY_CONTEXT
         elif type(context) is MappingProxyType or type(context) is FrozenMap:
@@ -231,7 +233,10 @@ class RuleSet:
         errors: list[RuleError] = []
         for entry in entries:
             try:
-                outcomes = _outcomes(entry.rule.check(fact, frozen), kind)
+                result = entry.rule.check(fact, frozen)
+                if result is None:
+                    continue
+                outcomes = _outcomes(result, kind)
             except Exception as exc:  # isolating a failing rule is the point
                 error = _rule_error(entry, kind, the_id, exc)
                 if on_error == "raise":
@@ -245,12 +250,14 @@ class RuleSet:
                     rule_id=entry.id,
                     priority=entry.priority,
                     plugin=entry.plugin,
-                    fact_kind=kind.value,
+                    fact_kind=kind_value,
                     fact_id=the_id,
                 )
                 for o in outcomes
             )
-        return Evaluation.of(kind.value, the_id, tuple(decisions), tuple(errors))
+        if not decisions and not errors:
+            return Evaluation(fact_kind=kind_value, fact_id=the_id)
+        return Evaluation.of(kind_value, the_id, tuple(decisions), tuple(errors))
 
 
 class _BadResultError(Exception):
