@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
@@ -11,6 +10,8 @@ from partnerdomain.exceptions import RecordError, RecordProblem
 from partnerdomain.records._profiles import GENERIC, Profile, get_profile
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
     from partnerdomain.records._plan import Plan
 
 __all__ = ["ImportResult", "Reject", "from_record", "from_records", "to_record", "to_records"]

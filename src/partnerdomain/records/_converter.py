@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any, get_args, get_origin
 
@@ -48,7 +48,7 @@ def text(value: object) -> str:
     """Accept a ``str`` and nothing else (``None`` is not ``"None"``)."""
     if value.__class__ is not str:
         raise Refused("a string")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def integer(value: object) -> int:
@@ -57,16 +57,16 @@ def integer(value: object) -> int:
     CRMs such as Salesforce return whole-number fields as ``3.0``; that is still 3.
     """
     if value.__class__ is int:
-        return value  # type: ignore[return-value]
-    if value.__class__ is Decimal and value.is_finite() and value == value.to_integral_value():  # type: ignore[attr-defined]
-        return int(value)  # type: ignore[call-overload, no-any-return]
+        return value
+    if value.__class__ is Decimal and value.is_finite() and value == value.to_integral_value():
+        return int(value)
     raise Refused("a whole number")
 
 
 def integer_text(value: object) -> object:
     """Turn a string of digits into an ``int``; leave anything else for :func:`integer`."""
-    if value.__class__ is str and _INTEGER.fullmatch(value):  # type: ignore[arg-type]
-        return int(value)  # type: ignore[call-overload]
+    if value.__class__ is str and _INTEGER.fullmatch(value):
+        return int(value)
     return value
 
 
@@ -74,7 +74,7 @@ def boolean(value: object) -> bool:
     """Accept ``True`` or ``False`` only (not ``1``, not ``"false"``)."""
     if value.__class__ is not bool:
         raise Refused("true or false")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def amount(value: object) -> Decimal:
@@ -90,7 +90,7 @@ def amount(value: object) -> Decimal:
     elif cls is int:
         return Decimal(value)  # type: ignore[arg-type]
     elif cls is str:
-        if _DECIMAL.fullmatch(value):  # type: ignore[arg-type]
+        if _DECIMAL.fullmatch(value):  # type: ignore[call-overload]
             return Decimal(value)  # type: ignore[arg-type]
     elif cls is float:
         msg = (
@@ -104,32 +104,32 @@ def amount(value: object) -> Decimal:
 def day(value: object) -> date:
     """Accept an ISO calendar day, ``"YYYY-MM-DD"`` (a ``date`` itself is accepted too)."""
     if value.__class__ is str:
-        if _DAY.fullmatch(value):  # type: ignore[arg-type]
+        if _DAY.fullmatch(value):
             try:
-                return date.fromisoformat(value)  # type: ignore[arg-type]
+                return date.fromisoformat(value)
             except ValueError:
                 pass
     elif value.__class__ is date:
-        return value  # type: ignore[return-value]
+        return value
     raise Refused("a date such as '2026-03-31'")
 
 
 def stamp(value: object) -> datetime:
     """Accept an ISO timestamp with an offset, e.g. ``2026-03-31T17:04:11.000+0000``."""
-    if value.__class__ is str and _STAMP.fullmatch(value):  # type: ignore[arg-type]
+    if value.__class__ is str and _STAMP.fullmatch(value):
         try:
-            return datetime.fromisoformat(value)  # type: ignore[arg-type]
+            return datetime.fromisoformat(value)
         except ValueError:
             pass
-    if value.__class__ is datetime and value.tzinfo is not None:  # type: ignore[attr-defined]
-        return value  # type: ignore[return-value]
+    if value.__class__ is datetime and value.tzinfo is not None:
+        return value
     raise Refused("a timestamp with an offset such as '2026-03-31T17:04:11.000+0000'")
 
 
 def stamp_day(value: object) -> date:
     """Return the calendar day a timestamp names, as written (in its own offset)."""
     if value.__class__ is str:
-        match = _STAMP.fullmatch(value)  # type: ignore[arg-type]
+        match = _STAMP.fullmatch(value)
         if match is not None:
             stamp(value)
             return date.fromisoformat(match[1])
@@ -138,18 +138,15 @@ def stamp_day(value: object) -> date:
 
 def strings(value: object) -> tuple[str, ...]:
     """Accept a list (or tuple) of non-empty strings."""
-    if value.__class__ in (list, tuple) and all(
-        item.__class__ is str and item
-        for item in value  # type: ignore[attr-defined]
-    ):
-        return tuple(value)  # type: ignore[call-overload]
+    if value.__class__ in (list, tuple) and all(item.__class__ is str and item for item in value):
+        return tuple(value)
     raise Refused("a list of non-empty strings")
 
 
 def split_text(value: object) -> object:
     """Split a multi-select text ``"en;de"`` into a list; leave anything else alone."""
     if value.__class__ is str:
-        return value.split(";") if value else []  # type: ignore[attr-defined]
+        return value.split(";") if value else []
     return value
 
 
@@ -161,9 +158,9 @@ def join_text(values: tuple[str, ...] | list[str]) -> str:
 def flags(value: object) -> FrozenMap[str, bool]:
     """Accept an object of item names to ``true``/``false``."""
     if value.__class__ is dict or isinstance(value, FrozenMap):
-        items = value.items()  # type: ignore[attr-defined]
+        items = value.items()
         if all(k.__class__ is str and k and v.__class__ is bool for k, v in items):
-            return FrozenMap(value)  # type: ignore[arg-type]
+            return FrozenMap(value)
     raise Refused("an object of checklist items to true/false")
 
 
@@ -171,7 +168,7 @@ def parse_json_text(value: object) -> object:
     """Parse a JSON text held in a text field; leave anything else (or bad JSON) alone."""
     if value.__class__ is str:
         try:
-            return json.loads(value, parse_float=Decimal)  # type: ignore[arg-type]
+            return json.loads(value, parse_float=Decimal)
         except ValueError:
             return value
     return value
@@ -197,7 +194,7 @@ def custom(value: object) -> FrozenMap[str, Any]:
 def _money(value: object, _: type[Money]) -> Money:
     if value.__class__ is not dict:
         raise Refused("an object with 'amount' and 'currency'")
-    return Money(amount(value.get("amount")), text(value.get("currency")))  # type: ignore[attr-defined]
+    return Money(amount(value.get("amount")), text(value.get("currency")))
 
 
 def _enum_hook(cls: type[Enum]) -> Callable[[object, type[Enum]], Enum]:
@@ -208,7 +205,7 @@ def _enum_hook(cls: type[Enum]) -> Callable[[object, type[Enum]], Enum]:
         if isinstance(value, cls):
             return value
         if value.__class__ is str and value in by_value:
-            return by_value[value]  # type: ignore[index]
+            return by_value[value]
         raise Refused(expected)
 
     return structure
@@ -221,7 +218,7 @@ def _frozenset_hook(cl: Any, converter: cattrs.Converter) -> Callable[[object, A
     def structure(value: object, _: object) -> frozenset[Any]:
         if value.__class__ not in (list, tuple, set, frozenset):
             raise Refused("a list")
-        return frozenset(item(v, item_type) for v in value)  # type: ignore[attr-defined]
+        return frozenset(item(v, item_type) for v in value)
 
     return structure
 
@@ -238,19 +235,19 @@ def _frozenmap_hook(cl: Any, converter: cattrs.Converter) -> Callable[[object, A
     def structure(value: object, _: object) -> FrozenMap[Any, Any]:
         if value.__class__ is not dict and not isinstance(value, FrozenMap):
             raise Refused("an object")
-        items = value.items()  # type: ignore[attr-defined]
+        items = value.items()
         return FrozenMap({key(k, key_type): val(v, value_type) for k, v in items})
 
     return structure
 
 
 def _unstructure_frozenmap(value: FrozenMap[Any, Any]) -> dict[Any, Any]:
-    out = thaw_json(value)  # type: ignore[arg-type]
+    out = thaw_json(value)
     return {k.value if isinstance(k, Enum) else k: v for k, v in out.items()}  # type: ignore[attr-defined]
 
 
 def _is_str_tuple(cl: Any) -> bool:  # noqa: ANN401
-    return cl == tuple[str, ...]
+    return bool(cl == tuple[str, ...])
 
 
 def _is_frozenset(cl: Any) -> bool:  # noqa: ANN401

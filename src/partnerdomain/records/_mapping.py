@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import attrs
 
 from partnerdomain.exceptions import ValidationError
-from partnerdomain.model import ISO_4217_CURRENCIES, FrozenMap, PartnerManager
-from partnerdomain.model import PartnerSuccessManager as _PSM
+from partnerdomain.model import (
+    ISO_4217_CURRENCIES,
+    FrozenMap,
+    PartnerManager,
+    PartnerSuccessManager,
+)
 from partnerdomain.records._schema import ENTITY_TYPES, Slot, slots_of
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from partnerdomain.records._plan import Plan
 
 __all__ = ["RecordMapping"]
@@ -52,13 +57,15 @@ def _frozen_names(value: Any) -> frozenset[str]:  # noqa: ANN401 - any iterable 
     return frozenset(value)
 
 
-def _fail(field: str, value: object, expected: str) -> None:
+def _fail(field: str, value: object, expected: str) -> NoReturn:
     raise ValidationError("RecordMapping", field, value, expected)
 
 
-def _check_entity(instance: RecordMapping, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value not in ENTITY_TYPES or value is _PSM:
-        names = ", ".join(c.__name__ for c in ENTITY_TYPES if c is not _PSM)
+def _check_entity(
+    _instance: RecordMapping, _attribute: attrs.Attribute[Any], value: object
+) -> None:
+    if value not in ENTITY_TYPES or value is PartnerSuccessManager:
+        names = ", ".join(c.__name__ for c in ENTITY_TYPES if c is not PartnerSuccessManager)
         _fail("entity", value, f"one of {names} (partner success managers use PartnerManager's)")
 
 
@@ -127,7 +134,7 @@ class RecordMapping:
     amounts_as_text: bool = True
     write_nulls: bool = False
     unknown: Literal["keep", "forbid"] = "keep"
-    _plans: dict[type[Any], Plan] = attrs.field(
+    _plans: dict[type[Any], Any] = attrs.field(
         init=False, factory=dict, eq=False, repr=False, hash=False
     )
 
@@ -148,22 +155,19 @@ class RecordMapping:
                 _fail("fields", name, f"a name other than the container {self.properties!r}")
             names[name] = slot.key
         for key, vocabulary in self.vocabularies.items():
-            slot = slots.get(key)
-            if slot is None or slot.enum is None:
+            found = slots.get(key)
+            if found is None or found.enum is None:
                 enums = ", ".join(s.key for s in self.slots if s.enum is not None)
                 _fail("vocabularies", key, f"an enumerated slot: {enums}")
-            assert slot is not None  # noqa: S101 - narrowed by _fail
-            assert slot.enum is not None  # noqa: S101
+            enum = found.enum
             seen: dict[Enum, str] = {}
             for label, member in vocabulary.items():
-                if type(label) is not str or not isinstance(member, slot.enum):
-                    _fail(
-                        "vocabularies", {label: member}, f"labels to {slot.enum.__name__} members"
-                    )
+                if type(label) is not str or not isinstance(member, enum):
+                    _fail("vocabularies", {label: member}, f"labels to {enum.__name__} members")
                 if member in seen:
                     _fail("vocabularies", label, f"one label per member ({seen[member]!r} too)")
                 seen[member] = label
-            clashes = [m.value for m in slot.enum if m not in seen and m.value in vocabulary]
+            clashes = [m.value for m in enum if m not in seen and m.value in vocabulary]
             if clashes:
                 _fail("vocabularies", clashes, "labels that are not another member's value")
         attributes = {s.attr for s in self.slots}
@@ -208,7 +212,7 @@ class RecordMapping:
         (a vocabulary given for a slot replaces that slot's); other keywords replace
         the setting of the same name.
         """
-        merged_vocabularies = dict(self.vocabularies)
+        merged_vocabularies: dict[str, Mapping[str, Enum]] = dict(self.vocabularies)
         merged_vocabularies.update(vocabularies or {})
         return attrs.evolve(
             self,
@@ -222,14 +226,16 @@ class RecordMapping:
         """Return the compiled reader and writer of ``target`` for this mapping (cached)."""
         plan = self._plans.get(target)
         if plan is None:
-            from partnerdomain.records._plan import Plan  # noqa: PLC0415 - breaks the cycle
+            from partnerdomain.records import _plan  # noqa: PLC0415 - breaks the import cycle
 
-            plan = self._plans[target] = Plan(self, target)
+            plan = self._plans[target] = _plan.Plan(self, target)
         return plan
 
     def accepts(self, target: type[Any]) -> bool:
         """Say whether this mapping reads and writes ``target``."""
-        return target is self.entity or (self.entity is PartnerManager and target is _PSM)
+        return target is self.entity or (
+            self.entity is PartnerManager and target is PartnerSuccessManager
+        )
 
 
 HUBSPOT_TOP_LEVEL = _HUBSPOT_TOP_LEVEL

@@ -44,7 +44,7 @@ def _as_mappings(value: Any) -> FrozenMap[type[Any], RecordMapping]:  # noqa: AN
 
 
 def _check_mappings(
-    instance: Profile, attribute: attrs.Attribute[Any], value: FrozenMap[type[Any], RecordMapping]
+    _instance: Profile, _attribute: attrs.Attribute[Any], value: FrozenMap[type[Any], RecordMapping]
 ) -> None:
     missing = [t.__name__ for t in _KINDS if t not in value]
     if missing or not all(isinstance(m, RecordMapping) for m in value.values()):
@@ -107,7 +107,7 @@ class Profile:
         Whole numbers are digit strings, lists ``;``-separated, the onboarding checklist
         JSON text, amounts decimal strings; an empty string is an absent value.
         """
-        changes = {
+        changes: dict[str, Any] = {
             "textual": True,
             "multi_select": True,
             "json_objects": True,
