@@ -125,17 +125,24 @@ def from_records(
             entity_type.__name__,
             [RecordProblem(field="on_error", value=on_error, expected="'raise' or 'collect'")],
         )
-    read = _plan(entity_type, profile).read
+    plan = _plan(entity_type, profile)
+    fast, detailed = plan.read_fast, plan.read_detailed
     entities: list[T] = []
-    if on_error == "raise":
-        entities = [read(record, index) for index, record in enumerate(records)]
-        return ImportResult(entities=tuple(entities))
     rejects: list[Reject] = []
     keep = entities.append
+    collect = on_error == "collect"
     for index, record in enumerate(records):
+        # The generated fast path first; the detailed path decides when it gives up.
         try:
-            keep(read(record, index))
+            keep(fast(record))
+            continue
+        except Exception:  # noqa: BLE001, S110 - any failure hands over to the detailed path
+            pass
+        try:
+            keep(detailed(record, index))
         except RecordError as exc:
+            if not collect:
+                raise
             rejects.append(Reject(index=index, record=record, error=exc))
     return ImportResult(entities=tuple(entities), rejects=tuple(rejects))
 
@@ -168,7 +175,7 @@ def to_records(entities: Iterable[T], *, profile: Profile | str = GENERIC) -> li
     for entity in entities:
         cls = type(entity)
         write = writers.get(cls)
-        if write is None:
+        if write is None:  # one plan per entity type met
             write = writers[cls] = resolved.mapping(cls).plan(cls).write
         out.append(write(entity))
     return out

@@ -104,7 +104,8 @@ def amount(value: object) -> Decimal:
 def day(value: object) -> date:
     """Accept an ISO calendar day, ``"YYYY-MM-DD"`` (a ``date`` itself is accepted too)."""
     if value.__class__ is str:
-        if _DAY.fullmatch(value):
+        # "YYYY-MM-DD" only: fromisoformat also takes "20260331" and week dates.
+        if len(value) == 10 and value[4] == "-" and value[7] == "-" and value[5] != "W":  # type: ignore[arg-type, index]
             try:
                 return date.fromisoformat(value)
             except ValueError:

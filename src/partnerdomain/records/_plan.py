@@ -80,8 +80,8 @@ class Plan:
             self.read_vocab[slot.key] = {label: m for m, label in labels.items()}
         self.fields = {a.name: a for a in attrs.fields(target)}
         self.id_name = self.names.get("id", "id")
-        self._read_fast = self._compile_reader()
-        self._write_fast = self._compile_writer()
+        self.read_fast = self._compile_reader()
+        self.write_fast = self._compile_writer()
 
     # -- helpers shared by both paths ---------------------------------------------------
 
@@ -161,7 +161,7 @@ class Plan:
     def read(self, record: object, index: int | None = None) -> Any:  # noqa: ANN401
         """Build the entity from ``record``, or raise RecordError listing every problem."""
         try:
-            return self._read_fast(record)
+            return self.read_fast(record)
         except Exception:  # noqa: BLE001 - any failure hands over to the detailed path
             return self.read_detailed(record, index)
 
@@ -345,7 +345,7 @@ class Plan:
     def write(self, entity: Any) -> dict[str, Any]:  # noqa: ANN401
         """Return the CRM record of ``entity``, or raise RecordError if it cannot be written."""
         try:
-            return self._write_fast(entity)
+            return self.write_fast(entity)
         except Exception:  # noqa: BLE001 - any failure hands over to the detailed path
             return self.write_detailed(entity)
 
@@ -550,7 +550,11 @@ class Plan:
         if kind == "text":
             return "v"  # the entity's validators refuse anything but a string
         if kind == "int":
-            return "c.integer(c.integer_text(v))" if m.textual else "c.integer(v)"
+            return (
+                "c.integer(c.integer_text(v))"
+                if m.textual
+                else "v if v.__class__ is int else c.integer(v)"
+            )
         if kind == "date":
             return "c.stamp_day(v)" if slot.key in m.timestamps else "c.day(v)"
         if kind == "enum":
@@ -560,14 +564,20 @@ class Plan:
             ns[f"V{n}"] = self.read_vocab[slot.key]
             return f"_members(V{n}, c.split_text(v))" if m.multi_select else f"_members(V{n}, v)"
         if kind == "codes":
-            return "c.strings(c.split_text(v))" if m.multi_select else "c.strings(v)"
+            # A list is copied as it is: the entity's validator refuses any bad item.
+            return (
+                "c.strings(c.split_text(v))"
+                if m.multi_select
+                else "tuple(v) if v.__class__ is list else c.strings(v)"
+            )
         # flags
         return "c.flags(c.parse_json_text(v))" if m.json_objects else "c.flags(v)"
 
     def _compile_writer(self) -> Callable[[Any], dict[str, Any]]:  # noqa: C901, PLR0912, PLR0915
         m = self.mapping
         ns: dict[str, Any] = {"_Slow": _Slow, "c": c, "thaw": thaw_json, "cls": self.target}
-        lines = ["def write(e):", "    if not isinstance(e, cls): raise _Slow", "    r = {}"]
+        always: list[str] = []  # "name": expression, for values that are never None
+        lines: list[str] = []  # statements for the values that may be None
         put = lines.append
         nulls = m.write_nulls
         for n, slot in enumerate(self.slots):
@@ -575,59 +585,75 @@ class Plan:
             kind = slot.kind
             attr = f"e.{slot.attr}"
             if kind == "amount":
+                currency = self.names[slot.attr + ".currency"]
+                amount = "v.amount" if not m.amounts_as_text else "str(v.amount)"
+                if self.fields[slot.attr].default is attrs.NOTHING:
+                    put(f"    v = {attr}")
+                    put(f"    r[{name!r}] = {amount}")
+                    put(f"    r[{currency!r}] = v.currency")
+                    continue
                 put(f"    v = {attr}")
                 put("    if v is not None:")
-                put(f"        r[{name!r}] = {'str(v.amount)' if m.amounts_as_text else 'v.amount'}")
-                put(f"        r[{self.names[slot.attr + '.currency']!r}] = v.currency")
+                put(f"        r[{name!r}] = {amount}")
+                put(f"        r[{currency!r}] = v.currency")
                 if nulls:
                     put("    else:")
                     put(f"        r[{name!r}] = None")
-                    put(f"        r[{self.names[slot.attr + '.currency']!r}] = None")
+                    put(f"        r[{currency!r}] = None")
                 continue
             if kind == "currency":
                 continue
             if kind == "manager":
-                ns[f"R{n}"] = TeamRole(str(slot.sub))
-                put(f"    v = {attr}.get(R{n})")
-            elif kind == "capacity":
-                put(f"    v = {attr}.{slot.sub}")
-            else:
-                put(f"    v = {attr}")
+                if nulls:
+                    if slot.sub == TeamRole.PARTNER_MANAGER.value:
+                        put(f"    ms = {attr}.to_dict()")
+                    ns[f"R{n}"] = TeamRole(str(slot.sub))
+                    put(f"    r[{name!r}] = ms.get(R{n})")
+                elif slot.sub == TeamRole.PARTNER_MANAGER.value:
+                    roles = {
+                        TeamRole(str(s.sub)): self.names[s.key] for s in self.by_attr[slot.attr]
+                    }
+                    ns["ROLES"] = roles
+                    put(f"    for k, v in {attr}.to_dict().items():")
+                    put("        r[ROLES[k]] = v")
+                continue
+            if kind == "capacity":
+                expr = f"str({attr}.{slot.sub})" if m.textual else f"{attr}.{slot.sub}"
+                always.append(f"{name!r}: {expr}")
+                continue
             if kind in {"text", "manager"}:
-                expr = "v"
-            elif kind in ("int", "capacity"):
-                expr = "str(v)" if m.textual else "v"
+                expr = "{v}"
+            elif kind == "int":
+                expr = "str({v})" if m.textual else "{v}"
             elif kind == "date":
                 if slot.key in m.timestamps:
                     ns["SUFFIX"] = m.timestamp_suffix
-                    expr = "v.isoformat() + SUFFIX"
+                    expr = "{v}.isoformat() + SUFFIX"
                 else:
-                    expr = "v.isoformat()"
+                    expr = "{v}.isoformat()"
             elif kind == "enum":
                 ns[f"W{n}"] = self.write_vocab[slot.key]
-                expr = f"W{n}[v]"
+                expr = f"W{n}[{{v}}]"
             elif kind == "enum_set":
                 ns[f"W{n}"] = self.write_vocab[slot.key]
-                expr = f"[W{n}[x] for x in sorted(v)]"
+                expr = f"[W{n}[x] for x in sorted({{v}})]"
                 if m.multi_select:
                     expr = f"';'.join({expr})"
             elif kind == "codes":
-                expr = "';'.join(v)" if m.multi_select else "list(v)"
+                expr = "';'.join({v})" if m.multi_select else "list({v})"
             else:  # flags
-                expr = "c.json_text(dict(v))" if m.json_objects else "dict(v)"
-            optional = kind == "manager" or (
-                kind in ("text", "date", "enum") and self.fields[slot.attr].default is None
-            )
-            if optional:
+                expr = "c.json_text({v}.to_dict())" if m.json_objects else "{v}.to_dict()"
+            if self.fields[slot.attr].default is None:
+                put(f"    v = {attr}")
                 put("    if v is not None:")
-                put(f"        r[{name!r}] = {expr}")
+                put(f"        r[{name!r}] = {expr.format(v='v')}")
                 if nulls:
                     put(f"    else: r[{name!r}] = None")
             else:
-                put(f"    r[{name!r}] = {expr}")
+                always.append(f"{name!r}: {expr.format(v=attr)}")
         put("    cf = e.custom_fields")
         put("    if cf:")
-        put("        for k, v in cf.items():")
+        put("        for k, v in cf.to_dict().items():")
         put("            if k in r: raise _Slow")
         put("            r[k] = thaw(v)")
         if m.properties is not None:
@@ -637,6 +663,12 @@ class Plan:
             put("    return out")
         else:
             put("    return r")
-        source = "\n".join(lines)
-        exec(compile(source, f"<partnerdomain.records writer {self.entity_name}>", "exec"), ns)  # noqa: S102 - our own generated code
+        head = [
+            "def write(e):",
+            "    if e.__class__ is not cls: raise _Slow",
+            "    r = {" + ", ".join(always) + "}",
+        ]
+        source = "\n".join(head + lines)
+        code = compile(source, f"<partnerdomain.records writer {self.entity_name}>", "exec")
+        exec(code, ns)  # noqa: S102 - our own generated code
         return ns["write"]  # type: ignore[no-any-return]
