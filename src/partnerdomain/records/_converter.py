@@ -36,7 +36,6 @@ class Refused(ValueError):  # noqa: N818 - an internal signal, caught by the rec
         super().__init__(f"expected {expected}")
 
 
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _STAMP = re.compile(
     r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})", re.ASCII
 )
@@ -105,7 +104,7 @@ def day(value: object) -> date:
     """Accept an ISO calendar day, ``"YYYY-MM-DD"`` (a ``date`` itself is accepted too)."""
     if value.__class__ is str:
         # "YYYY-MM-DD" only: fromisoformat also takes "20260331" and week dates.
-        if len(value) == 10 and value[4] == "-" and value[7] == "-" and value[5] != "W":  # type: ignore[arg-type, index]
+        if len(value) == 10 and value[4] == "-" and value[7] == "-" and value[5] != "W":
             try:
                 return date.fromisoformat(value)
             except ValueError:
