@@ -10,12 +10,16 @@ This module imports nothing else of the package: every layer may raise these err
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import attrs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
+    from datetime import date
 
 __all__ = [
     "CurrencyMismatchError",
@@ -23,9 +27,12 @@ __all__ = [
     "DuplicateId",
     "PartnerDomainError",
     "PluginError",
+    "ReasonKind",
     "ReferentialIntegrityError",
     "RuleError",
     "RuleLoadError",
+    "TransitionReason",
+    "TransitionRejected",
     "UnknownIdError",
     "ValidationError",
 ]
@@ -357,3 +364,171 @@ class RecordError(PartnerDomainError, ValueError):
     ) -> tuple[type[RecordError], tuple[str, tuple[RecordProblem, ...], int | None, str | None]]:
         """Pickle with the constructor's arguments."""
         return (type(self), (self.entity, self.problems, self.index, self.record_id))
+
+
+class ReasonKind(StrEnum):
+    """What a lifecycle reason is about: why a move was refused, or why it was allowed."""
+
+    UNKNOWN_EVENT = "unknown_event"
+    """The lifecycle has no event of that name."""
+    NOT_ALLOWED = "not_allowed"
+    """The event exists, but leads nowhere from the current stage (or the stage is final)."""
+    OUT_OF_ORDER = "out_of_order"
+    """The move is dated before the entity entered its current stage."""
+    GUARD_FAILED = "guard_failed"
+    """A guard of the transition did not hold."""
+    GUARD_HELD = "guard_held"
+    """A guard of the transition held (kept on the event of an accepted move)."""
+    VETOED = "vetoed"
+    """An organisation rule vetoed the move."""
+    RULE_FAILED = "rule_failed"
+    """An organisation rule could not be checked; the move is refused (fail closed)."""
+    RULE_DECISION = "rule_decision"
+    """A flag or recommendation a transition rule made on an accepted move."""
+
+
+def _frozen_facts(value: Mapping[str, object]) -> Mapping[str, object]:
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen(kw_only=True)
+class TransitionReason:
+    """One machine-readable reason why a lifecycle move was refused or allowed.
+
+    Attributes:
+        kind: What the reason is about (a guard, a rule, the chart itself).
+        code: A stable identifier, e.g. ``"contract_not_signed"`` or ``"invoice_outstanding"``.
+        message: The reason in one line, for people.
+        guard: The name of the guard that failed or held, if a guard gave the reason.
+        rule_id: The id of the organisation rule, if a rule gave the reason.
+        facts: The values the reason rests on (e.g. an invoice's id and amount).
+    """
+
+    kind: ReasonKind
+    code: str
+    message: str
+    guard: str | None = None
+    rule_id: str | None = None
+    facts: Mapping[str, object] = attrs.field(factory=dict, converter=_frozen_facts, hash=False)
+
+    def __str__(self) -> str:
+        """Describe the reason in one line, naming its guard or rule."""
+        source = (
+            f"guard {self.guard}"
+            if self.guard is not None
+            else f"rule {self.rule_id}"
+            if self.rule_id is not None
+            else self.kind.value
+        )
+        return f"{source}: {self.message}"
+
+    def __reduce__(
+        self,
+    ) -> tuple[
+        Callable[..., TransitionReason],
+        tuple[ReasonKind, str, str, str | None, str | None, dict[str, object]],
+    ]:
+        """Pickle with plain values (the read-only facts mapping cannot be pickled)."""
+        facts = dict(self.facts)
+        return (_reason, (self.kind, self.code, self.message, self.guard, self.rule_id, facts))
+
+
+def _reason(  # noqa: PLR0913, PLR0917 - the positional form pickling needs
+    kind: ReasonKind,
+    code: str,
+    message: str,
+    guard: str | None,
+    rule_id: str | None,
+    facts: dict[str, object],
+) -> TransitionReason:
+    return TransitionReason(
+        kind=kind, code=code, message=message, guard=guard, rule_id=rule_id, facts=facts
+    )
+
+
+class TransitionRejected(PartnerDomainError):  # noqa: N818 - the contract name (DESIGN.md)
+    """A lifecycle move was refused; every reason is listed, not only the first.
+
+    Attributes:
+        entity_kind: What was to move: ``"partner"``, ``"opportunity"`` or ``"commitment"``.
+        entity_id: Its id.
+        event: The event that was asked for, e.g. ``"sign"``.
+        source: The value of the stage it is in (and stays in).
+        target: The value of the stage it would have moved to; ``None`` when the event
+            leads nowhere from ``source``.
+        at: The day the move was asked for.
+        reasons: Every reason it was refused, as :class:`TransitionReason` values: the
+            event is unknown or not allowed from this stage, which guards failed and why,
+            which rules vetoed it or could not be checked.
+    """
+
+    def __init__(  # noqa: PLR0913 - an error that explains itself has many parts
+        self,
+        *,
+        entity_kind: str,
+        entity_id: str,
+        event: str,
+        source: str,
+        target: str | None,
+        at: date,
+        reasons: Iterable[TransitionReason],
+    ) -> None:
+        """Build the error from the move that was asked for and every reason it was refused."""
+        self.entity_kind = entity_kind
+        self.entity_id = entity_id
+        self.event = event
+        self.source = source
+        self.target = target
+        self.at = at
+        self.reasons = tuple(reasons)
+        where = (
+            f"from {str(source)!r}"
+            if target is None
+            else f"from {str(source)!r} to {str(target)!r}"
+        )
+        lines = "\n  ".join(str(r) for r in self.reasons)
+        msg = (
+            f"cannot {event} {entity_kind} {entity_id!r} {where} on {at.isoformat()} "
+            f"({len(self.reasons)} reason(s)):\n  {lines}"
+        )
+        super().__init__(msg)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The reasons' codes, in order (handy for checks and logs)."""
+        return tuple(r.code for r in self.reasons)
+
+    def __reduce__(self) -> tuple[Callable[..., TransitionRejected], tuple[object, ...]]:
+        """Pickle with the constructor's arguments."""
+        return (
+            _rejected,
+            (
+                self.entity_kind,
+                self.entity_id,
+                self.event,
+                self.source,
+                self.target,
+                self.at,
+                self.reasons,
+            ),
+        )
+
+
+def _rejected(  # noqa: PLR0913, PLR0917 - the positional form pickling needs
+    entity_kind: str,
+    entity_id: str,
+    event: str,
+    source: str,
+    target: str | None,
+    at: date,
+    reasons: tuple[TransitionReason, ...],
+) -> TransitionRejected:
+    return TransitionRejected(
+        entity_kind=entity_kind,
+        entity_id=entity_id,
+        event=event,
+        source=source,
+        target=target,
+        at=at,
+        reasons=reasons,
+    )
