@@ -5,6 +5,21 @@ value per partner, computed in a single pass over the portfolio's deals. Amounts
 ``Decimal`` values in the portfolio's reporting currency.
 """
 
+from partnerdomain.metrics._program import (
+    ContributorQuarter,
+    ContributorResults,
+    ProgramMetrics,
+    QuarterOverQuarter,
+    actions_precede_results,
+    mdf_return,
+    onboarding_completion_rate,
+    partner_influenced_revenue,
+    partner_sourced_revenue,
+    program_metrics,
+    ramp_days,
+    ramp_time,
+    win_rate,
+)
 from partnerdomain.metrics._revenue import (
     PARTNER_DEALS,
     PARTNER_SOURCED,
@@ -20,10 +35,23 @@ from partnerdomain.metrics._revenue import (
 __all__ = [
     "PARTNER_DEALS",
     "PARTNER_SOURCED",
+    "ContributorQuarter",
+    "ContributorResults",
+    "ProgramMetrics",
+    "QuarterOverQuarter",
+    "actions_precede_results",
     "largest_open_deal",
+    "mdf_return",
+    "onboarding_completion_rate",
     "open_pipeline",
+    "partner_influenced_revenue",
+    "partner_sourced_revenue",
+    "program_metrics",
+    "ramp_days",
+    "ramp_time",
     "revenue_growth",
     "trailing_won_revenue",
+    "win_rate",
     "won_deals",
     "won_on",
     "won_revenue",
