@@ -57,6 +57,12 @@ from partnerdomain.channel._registration import (
     RegistrationStatus,
     TieBreak,
 )
+from partnerdomain.channel._rejection import (
+    RefusedRejection,
+    RejectedRegistration,
+    RejectionOutcome,
+    reject_losers,
+)
 
 __all__ = [
     "BandWeights",
@@ -83,14 +89,18 @@ __all__ = [
     "RateBand",
     "RateMethod",
     "Reason",
+    "RefusedRejection",
     "RegistrationDecision",
     "RegistrationPolicy",
     "RegistrationReview",
     "RegistrationStatus",
+    "RejectedRegistration",
+    "RejectionOutcome",
     "Reversal",
     "TieBreak",
     "TierWeights",
     "Weight",
     "normalise_account_name",
     "normalise_domain",
+    "reject_losers",
 ]
