@@ -1,0 +1,494 @@
+"""The quarterly partner review: every policy and rule applied to one portfolio."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import attrs
+
+from partnerdomain.exceptions import RuleError, ValidationError
+from partnerdomain.metrics import ProgramMetrics, program_metrics
+from partnerdomain.model import FrozenMap, Portfolio, Quarter
+from partnerdomain.policies import (
+    Allocation,
+    Bands,
+    EngagementLevel,
+    OffboardingRecommendation,
+    PerformanceBand,
+    Reason,
+    StaffingPlan,
+    Tiers,
+    Triangle,
+    TriangleSegment,
+)
+from partnerdomain.review._policies import ReviewPolicies, default_staffing
+from partnerdomain.review._risks import POLICY, Risk, RiskKind, find_risks
+from partnerdomain.rules import Decision, RuleSet, Severity
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from partnerdomain.rules import Evaluation
+
+__all__ = [
+    "Concentration",
+    "ManagerSummary",
+    "Review",
+    "quarterly_review",
+]
+
+_ZERO = Decimal(0)
+_DECILES = tuple(Decimal(i) / 10 for i in range(11))
+
+
+@attrs.frozen(kw_only=True)
+class Concentration:
+    """How revenue is spread over partners: the share of revenue the top partners bring.
+
+    ``points`` run from ``(0, 0)`` to ``(1, 1)``: the first number is a share of the
+    assessed partners, best first; the second the share of revenue they bring. A
+    program where the top 20 % bring 80 % has the point ``(0.2, 0.8)``.
+
+    Attributes:
+        partners: How many partners are counted.
+        total: Their revenue (the banding metric, in the portfolio's currency).
+        points: The curve at every tenth of the partners.
+    """
+
+    partners: int
+    total: Decimal
+    points: tuple[tuple[Decimal, Decimal], ...]
+
+    def share_of_revenue(self, share_of_partners: Decimal) -> Decimal:
+        """Return the revenue share of the top ``share_of_partners``, read off the curve.
+
+        Between two points of the curve the share is interpolated linearly.
+        """
+        share = min(max(Decimal(share_of_partners), _ZERO), Decimal(1))
+        for (x0, y0), (x1, y1) in zip(self.points, self.points[1:], strict=False):
+            if share <= x1:
+                return y0 + (y1 - y0) * (share - x0) / (x1 - x0)
+        return self.points[-1][1]
+
+
+def _decimal(value: Decimal | float) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _concentration(values: Iterable[Decimal]) -> Concentration:
+    ordered = sorted(values, reverse=True)
+    total = sum(ordered, _ZERO)
+    n = len(ordered)
+    points: list[tuple[Decimal, Decimal]] = []
+    running = _ZERO
+    taken = 0
+    for decile in _DECILES:
+        upto = round(decile * n)
+        while taken < upto:
+            running += ordered[taken]
+            taken += 1
+        share = running / total if total else (decile if n else _ZERO)
+        points.append((decile, share))
+    return Concentration(partners=n, total=total, points=tuple(points))
+
+
+@attrs.frozen(kw_only=True)
+class ManagerSummary:
+    """One member of the partner team this quarter: partners, engagement, hours, load.
+
+    Attributes:
+        manager_id: The person's id.
+        name: Their name.
+        role: Their role (a :class:`~partnerdomain.model.TeamRole` value).
+        partners: How many partners they have hours with this quarter.
+        engagement: Their partners per engagement level.
+        available_hours: Their hours this quarter.
+        allocated_hours: The hours the allocation gave their partners (never more).
+        utilisation: Their load against a year's capacity, per workload (empty when the
+            review has no staffing plan).
+        overloaded: Whether they are over capacity in any workload.
+    """
+
+    manager_id: str
+    name: str
+    role: str
+    partners: int
+    engagement: FrozenMap[EngagementLevel, int]
+    available_hours: Decimal
+    allocated_hours: Decimal
+    utilisation: FrozenMap[str, Decimal]
+    overloaded: bool
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Review:
+    """The quarterly partner review: where each partner stands, where time goes, what to fix.
+
+    Everything is computed by :func:`quarterly_review`; each part keeps the reasons of
+    the policy or rule that produced it. The same portfolio, quarter, policies and
+    rules always give the same review: compare two reviews by their documents
+    (:func:`render_json`), since the policies' results compare by identity.
+
+    Attributes:
+        quarter: The quarter reviewed.
+        as_of: The portfolio's day.
+        currency: The portfolio's reporting currency.
+        portfolio: The portfolio reviewed.
+        bands: Top, middle, bottom and ramping partners.
+        triangle: The performance triangle (``None`` if the policies have none).
+        tiers: Program tiers with progress to the next (``None`` without tiers).
+        offboarding: Perpetual poor performers, with each quarter's evidence.
+        allocation: Engagement levels, new assignments and hours per partner.
+        managers: Each member of the partner team this quarter.
+        staffing: The staffing plan.
+        metrics: The program's measures with the change from the quarter before.
+        concentration: How revenue is spread over partners.
+        risks: What to look at, most severe first.
+        recommendations: What the organisation's rules recommend, in rule order.
+        rule_errors: Every rule that failed, from every policy and check.
+        notes: How the review was made where a default stood in for a choice.
+    """
+
+    quarter: Quarter
+    as_of: date
+    currency: str
+    portfolio: Portfolio = attrs.field(repr=False)
+    bands: Bands
+    triangle: Triangle | None
+    tiers: Tiers | None
+    offboarding: tuple[OffboardingRecommendation, ...]
+    allocation: Allocation
+    managers: tuple[ManagerSummary, ...]
+    staffing: StaffingPlan | None
+    metrics: ProgramMetrics
+    concentration: Concentration
+    risks: tuple[Risk, ...]
+    recommendations: tuple[Decision, ...]
+    rule_errors: tuple[Exception, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def partners(self) -> int:
+        """How many partners the portfolio holds."""
+        return len(self.portfolio.partners)
+
+    def risks_of(self, kind: RiskKind) -> tuple[Risk, ...]:
+        """Return the risks of one kind, in review order."""
+        return tuple(r for r in self.risks if r.kind is kind)
+
+    @property
+    def risk_counts(self) -> FrozenMap[Severity, int]:
+        """How many risks of each severity, most severe first (zeros included)."""
+        counts = dict.fromkeys((Severity.ERROR, Severity.WARNING, Severity.INFO), 0)
+        for risk in self.risks:
+            counts[risk.severity] += 1
+        return FrozenMap(counts)
+
+    def worst_severity(self) -> Severity | None:
+        """The most severe risk's severity, or ``None`` without risks."""
+        return self.risks[0].severity if self.risks else None
+
+
+def _check(portfolio: object, quarter: object, policies: object, rules: object) -> None:
+    if not isinstance(portfolio, Portfolio):
+        raise ValidationError("quarterly_review", "portfolio", portfolio, "a Portfolio")
+    if not isinstance(quarter, Quarter):
+        raise ValidationError("quarterly_review", "quarter", quarter, "a Quarter")
+    if policies is not None and not isinstance(policies, ReviewPolicies):
+        raise ValidationError("quarterly_review", "policies", policies, "ReviewPolicies or None")
+    if rules is not None and not isinstance(rules, RuleSet):
+        raise ValidationError("quarterly_review", "rules", rules, "a RuleSet or None")
+
+
+def quarterly_review(
+    portfolio: Portfolio,
+    quarter: Quarter,
+    *,
+    policies: ReviewPolicies | None = None,
+    rules: RuleSet | None = None,
+) -> Review:
+    """Review a partner program for one quarter.
+
+    Applies, in order: the performance bands of this quarter and of the quarters the
+    perpetual-poor-performer policy looks back on, the performance triangle, the
+    program tiers, the engagement allocation (levels, new assignments, hours) and the
+    staffing plan; then measures the program and looks for risks. The organisation's
+    ``rules`` may override each policy's answer (the override is the last reason), and
+    are evaluated once more on every partner (with its band, segment, tier, engagement
+    and revenue in the context), every open deal and the portfolio, for flags and
+    recommendations. A failing rule is kept in :attr:`Review.rule_errors` and reported
+    as a risk; it never stops the review.
+
+    Args:
+        portfolio: The program's snapshot.
+        quarter: The quarter to review (usually the one holding ``portfolio.as_of``).
+        policies: The policies; :class:`ReviewPolicies` defaults when omitted.
+        rules: The organisation's rules, if any.
+
+    Returns:
+        The review.
+
+    Raises:
+        ValidationError: If an argument is not what it should be, or a policy refuses
+            its input.
+    """
+    _check(portfolio, quarter, policies, rules)
+    policies = policies or ReviewPolicies()
+    active_rules = rules if rules is not None and len(rules) else None
+    notes: list[str] = []
+
+    bands = policies.bands.assess(portfolio, quarter, rules=active_rules)
+    history = [
+        policies.bands.assess(portfolio, quarter.shift(-k), rules=active_rules)
+        for k in range(policies.perpetual.quarters - 1, 0, -1)
+    ]
+    offboarding = policies.perpetual.find([*history, bands])
+    triangle = (
+        None
+        if policies.triangle is None
+        else policies.triangle.assess(portfolio, quarter, rules=active_rules)
+    )
+    tiers = (
+        None
+        if policies.tiers is None
+        else policies.tiers.assess(portfolio, quarter, rules=active_rules)
+    )
+    allocation = policies.allocation.allocate(
+        portfolio,
+        quarter,
+        bands=bands,
+        triangle=triangle,
+        offboarding=offboarding,
+        available_hours=dict(policies.available_hours),
+        rules=active_rules,
+    )
+    staffing_policy = policies.staffing
+    if staffing_policy is None:
+        staffing_policy, note = default_staffing(portfolio, quarter)
+        notes.append(note)
+    staffing = staffing_policy.plan(portfolio, quarter=quarter, bands=bands, triangle=triangle)
+
+    risks = find_risks(
+        portfolio,
+        quarter,
+        thresholds=policies.risks,
+        offboarding=offboarding,
+        allocation=allocation,
+        staffing=staffing,
+    )
+    errors: list[Exception] = [*bands.rule_errors, *allocation.rule_errors]
+    if triangle is not None:
+        errors += triangle.rule_errors
+    if tiers is not None:
+        errors += tiers.rule_errors
+    recommendations: list[Decision] = []
+    if active_rules is not None:
+        flags, recommendations, failed = _evaluate_rules(
+            active_rules,
+            portfolio,
+            quarter,
+            bands=bands,
+            triangle=triangle,
+            tiers=tiers,
+            allocation=allocation,
+        )
+        risks += flags
+        errors += failed
+    errors = _distinct(errors)
+    risks += [_error_risk(error, quarter) for error in errors if isinstance(error, RuleError)]
+    risks.sort(key=Risk.sort_key)
+
+    return Review(
+        quarter=quarter,
+        as_of=portfolio.as_of,
+        currency=portfolio.currency,
+        portfolio=portfolio,
+        bands=bands,
+        triangle=triangle,
+        tiers=tiers,
+        offboarding=offboarding,
+        allocation=allocation,
+        managers=_managers(portfolio, allocation, staffing),
+        staffing=staffing,
+        metrics=program_metrics(portfolio, quarter),
+        concentration=_concentration(_decimal(bands.value_of(pid)) for pid in bands.partner_ids),
+        risks=tuple(risks),
+        recommendations=tuple(recommendations),
+        rule_errors=tuple(errors),
+        notes=tuple(notes),
+    )
+
+
+def _distinct(errors: list[Exception]) -> list[Exception]:
+    """Drop repeats: a rule failing on a partner fails in every policy that asks it."""
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for error in errors:
+        key: tuple[object, ...] = (
+            (error.rule_id, error.fact_kind, error.fact_id, error.field, error.reason)
+            if isinstance(error, RuleError)
+            else (type(error).__name__, str(error))
+        )
+        if key not in seen:
+            seen.add(key)
+            out.append(error)
+    return out
+
+
+def _managers(
+    portfolio: Portfolio, allocation: Allocation, staffing: StaffingPlan | None
+) -> tuple[ManagerSummary, ...]:
+    loads = {load.manager_id: load for load in (staffing.loads if staffing else ())}
+    out = []
+    for manager in sorted(portfolio.managers, key=lambda m: m.id):
+        hours = allocation.hours_of(manager.id)
+        levels: dict[EngagementLevel, int] = {}
+        for partner_id in hours:
+            level = allocation.level_of(partner_id)
+            levels[level] = levels.get(level, 0) + 1
+        load = loads.get(manager.id)
+        out.append(
+            ManagerSummary(
+                manager_id=manager.id,
+                name=manager.name,
+                role=manager.role.value,
+                partners=len(hours),
+                engagement=FrozenMap(
+                    (level, levels[level]) for level in EngagementLevel if level in levels
+                ),
+                available_hours=allocation.available.get(manager.id, _ZERO),
+                allocated_hours=sum(hours.values(), _ZERO),
+                utilisation=FrozenMap(
+                    (w.value, u) for w, u in (load.utilisation.items() if load else ())
+                ),
+                overloaded=bool(load and load.overloaded),
+            )
+        )
+    return tuple(out)
+
+
+def _context(  # noqa: PLR0913 - everything a rule may want to know about a partner
+    partner_id: str,
+    *,
+    quarter: Quarter,
+    bands: Bands,
+    triangle: Triangle | None,
+    tiers: Tiers | None,
+    allocation: Allocation,
+) -> dict[str, object]:
+    band: PerformanceBand | None = bands.band_of(partner_id) if partner_id in bands else None
+    segment: TriangleSegment | None = (
+        triangle.segment_of(partner_id) if triangle is not None and partner_id in triangle else None
+    )
+    context: dict[str, object] = {
+        "quarter": str(quarter),
+        "revenue": bands.value_of(partner_id) if partner_id in bands else _ZERO,
+        "band": None if band is None else band.value,
+        "triangle": None if segment is None else segment.value,
+        "engagement": (
+            allocation.level_of(partner_id).value if partner_id in allocation.engagements else None
+        ),
+    }
+    if tiers is not None and partner_id in tiers:
+        context["tier"] = tiers.tier_of(partner_id)
+    return context
+
+
+def _evaluate_rules(  # noqa: PLR0913 - the rules, the snapshot and every policy result
+    rules: RuleSet,
+    portfolio: Portfolio,
+    quarter: Quarter,
+    *,
+    bands: Bands,
+    triangle: Triangle | None,
+    tiers: Tiers | None,
+    allocation: Allocation,
+) -> tuple[list[Risk], list[Decision], list[Exception]]:
+    evaluations: list[Evaluation] = []
+    if rules.applying_to("partner"):
+        evaluations += [
+            rules.evaluate(
+                partner,
+                context=_context(
+                    partner.id,
+                    quarter=quarter,
+                    bands=bands,
+                    triangle=triangle,
+                    tiers=tiers,
+                    allocation=allocation,
+                ),
+            )
+            for partner in sorted(portfolio.partners, key=lambda p: p.id)
+        ]
+    if rules.applying_to("opportunity"):
+        context = {"quarter": str(quarter)}
+        evaluations += [
+            rules.evaluate(opp, context=context)
+            for opp in sorted(portfolio.opportunities, key=lambda o: o.id)
+            if opp.stage.is_open
+        ]
+    if rules.applying_to("portfolio"):
+        evaluations.append(rules.evaluate(portfolio, context={"quarter": str(quarter)}))
+    flags: list[Risk] = []
+    recommendations: list[Decision] = []
+    errors: list[Exception] = []
+    for evaluation in evaluations:
+        flags += [_flag_risk(d, portfolio, quarter) for d in evaluation.flags]
+        recommendations += evaluation.recommendations
+        errors += evaluation.errors
+    return flags, recommendations, errors
+
+
+def _partner_of(decision: Decision, portfolio: Portfolio) -> str | None:
+    if decision.fact_kind == "partner":
+        return decision.fact_id
+    if decision.fact_kind == "opportunity" and decision.fact_id is not None:
+        return portfolio.opportunity(decision.fact_id).partner_id
+    return None
+
+
+def _flag_risk(decision: Decision, portfolio: Portfolio, quarter: Quarter) -> Risk:
+    facts: Mapping[str, object] = dict(decision.facts)
+    plugin = None if decision.plugin is None else str(decision.plugin)
+    return Risk(
+        kind=RiskKind.RULE_FLAG,
+        severity=decision.severity or Severity.WARNING,
+        subject_kind=decision.fact_kind,
+        subject_id=decision.fact_id,
+        partner_id=_partner_of(decision, portfolio),
+        reasons=(
+            Reason(
+                code="flag",
+                policy=f"rule {decision.rule_id}",
+                quarter=quarter,
+                text=decision.message or decision.rule_id,
+                facts={**facts, "rule_id": decision.rule_id, "plugin": plugin},
+            ),
+        ),
+    )
+
+
+def _error_risk(error: RuleError, quarter: Quarter) -> Risk:
+    return Risk(
+        kind=RiskKind.RULE_ERROR,
+        severity=Severity.ERROR,
+        subject_kind=error.fact_kind,
+        subject_id=error.fact_id,
+        partner_id=error.fact_id if error.fact_kind == "partner" else None,
+        reasons=(
+            Reason(
+                code="rule_error",
+                policy=POLICY,
+                quarter=quarter,
+                text=str(error),
+                facts={
+                    "rule_id": error.rule_id,
+                    "field": error.field,
+                    "plugin": error.plugin,
+                    "reason": error.reason,
+                },
+            ),
+        ),
+    )

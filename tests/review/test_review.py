@@ -1,0 +1,300 @@
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import pairwise
+
+import pytest
+from _schema_check import problems
+from hypothesis import given, settings
+
+from partnerdomain import (
+    Commitment,
+    Money,
+    Opportunity,
+    OpportunityStage,
+    Partner,
+    PartnerManager,
+    PartnerStage,
+    PartnerType,
+    Portfolio,
+    Quarter,
+)
+from partnerdomain.demo import generate_portfolio
+from partnerdomain.exceptions import ValidationError
+from partnerdomain.model import DealSource, TeamRole
+from partnerdomain.policies import PerformanceBand, RelativeBands
+from partnerdomain.review import (
+    SCHEMA_VERSION,
+    ReviewPolicies,
+    RiskKind,
+    RiskThresholds,
+    quarterly_review,
+    render_json,
+    render_markdown,
+    render_table,
+    review_data,
+    review_schema,
+)
+from partnerdomain.rules import RuleSet, Severity, flag, recommend, rule
+from partnerdomain.testing import portfolios
+
+Q3 = Quarter(2026, 3)
+AS_OF = date(2026, 9, 30)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return generate_portfolio()
+
+
+@pytest.fixture(scope="module")
+def demo_review(demo):
+    return quarterly_review(demo, Q3)
+
+
+def check_schema(data):
+    found = list(problems(data, review_schema()))
+    assert found == []
+
+
+class TestTheDemoReview:
+    def test_the_same_input_gives_the_same_documents(self, demo, demo_review):
+        again = quarterly_review(demo, Q3)
+        assert again.risks == demo_review.risks
+        assert render_json(again) == render_json(demo_review)
+        assert render_markdown(again) == render_markdown(demo_review)
+
+    def test_the_json_document_follows_its_shipped_schema(self, demo_review):
+        data = json.loads(render_json(demo_review))
+        assert data["schema_version"] == SCHEMA_VERSION
+        check_schema(data)
+        assert len(data["partners"]) == demo_review.partners
+        check_schema(json.loads(render_json(demo_review, partners=False)))
+
+    def test_every_part_the_issue_asks_for_is_there_with_reasons(self, demo_review):
+        review = demo_review
+        assert review.bands.counts[PerformanceBand.TOP] > 0
+        assert review.triangle is not None
+        assert review.tiers is not None
+        assert len(review.managers) == 10
+        assert review.staffing is not None
+        kinds = {risk.kind for risk in review.risks}
+        assert {
+            RiskKind.PERPETUAL_POOR_PERFORMER,
+            RiskKind.OVERDUE_COMMITMENT,
+            RiskKind.UNCOVERED_LARGE_DEAL,
+            RiskKind.OVERLOADED_MANAGER,
+        } <= kinds
+        assert all(risk.reasons for risk in review.risks)
+        assert [r.sort_key() for r in review.risks] == sorted(r.sort_key() for r in review.risks)
+
+    def test_no_manager_is_given_more_hours_than_they_have(self, demo_review):
+        for manager in demo_review.managers:
+            assert manager.allocated_hours <= manager.available_hours
+
+    def test_the_markdown_report_draws_the_concentration_chart(self, demo_review):
+        text = render_markdown(demo_review)
+        assert "```mermaid\nxychart-beta" in text
+        for title in ("## Program measures", "## Staffing plan", "## Risks", "## Partner bets"):
+            assert title in text
+
+    def test_the_terminal_tables_show_every_section(self, demo_review):
+        text = render_table(demo_review, width=140)
+        for title in ("Program measures", "Revenue concentration", "Engagement and hours"):
+            assert title in text
+        assert "\x1b[" not in text
+
+
+def partner(pid, **extra):
+    fields = {
+        "id": pid,
+        "name": f"Partner {pid}",
+        "partner_type": PartnerType.RESELLER,
+        "stage": PartnerStage.ACTIVE,
+        "stage_since": date(2024, 1, 1),
+        "joined_on": date(2024, 1, 1),
+        "managers": {TeamRole.PARTNER_MANAGER: "M-1"},
+    }
+    return Partner(**{**fields, **extra})
+
+
+@pytest.fixture(scope="module")
+def small():
+    return Portfolio(
+        as_of=AS_OF,
+        currency="EUR",
+        managers=[PartnerManager(id="M-1", name="Dana")],
+        partners=[
+            partner("P-1"),
+            partner("P-2"),
+            partner(
+                "P-3",
+                stage=PartnerStage.ONBOARDING,
+                stage_since=AS_OF - timedelta(days=120),
+                joined_on=AS_OF - timedelta(days=120),
+                onboarding_checklist={"portal": True, "training": False},
+            ),
+        ],
+        opportunities=[
+            Opportunity(
+                id="O-1",
+                source=DealSource.PARTNER_SOURCED,
+                amount=Money(250_000, "EUR"),
+                stage=OpportunityStage.NEGOTIATION,
+                stage_since=date(2026, 9, 1),
+                registered_on=date(2026, 7, 1),
+                partner_id="P-1",
+            ),
+            Opportunity(
+                id="O-2",
+                source=DealSource.PARTNER_SOURCED,
+                amount=Money(40_000, "EUR"),
+                stage=OpportunityStage.WON,
+                stage_since=date(2026, 8, 1),
+                registered_on=date(2026, 7, 1),
+                partner_id="P-2",
+            ),
+        ],
+        commitments=[
+            Commitment(
+                id="C-1",
+                partner_id="P-2",
+                owner_id="M-1",
+                description="Joint webinar",
+                due_on=AS_OF - timedelta(days=45),
+            ),
+            Commitment(
+                id="C-2",
+                partner_id="P-1",
+                owner_id="M-1",
+                description="Demo environment",
+                due_on=AS_OF - timedelta(days=3),
+            ),
+        ],
+    )
+
+
+class TestRisks:
+    def test_each_risk_of_a_small_program_is_found_with_its_numbers(self, small):
+        review = quarterly_review(small, Q3)
+        found = {(r.kind, r.subject_id): r for r in review.risks}
+        late = found[RiskKind.OVERDUE_COMMITMENT, "C-1"]
+        assert late.severity is Severity.ERROR
+        assert late.reasons[0].facts["days_overdue"] == 45
+        assert found[RiskKind.OVERDUE_COMMITMENT, "C-2"].severity is Severity.WARNING
+        deal = found[RiskKind.UNCOVERED_LARGE_DEAL, "O-1"]
+        assert deal.partner_id == "P-1"
+        assert deal.reasons[0].facts["threshold"] == Decimal(100_000)
+        stuck = found[RiskKind.STUCK_IN_ONBOARDING, "P-3"]
+        assert stuck.reasons[0].facts["open_items"] == ("training",)
+        assert review.risks[0].severity is Severity.ERROR
+
+    def test_thresholds_decide_what_is_a_risk(self, small):
+        lenient = ReviewPolicies(
+            risks=RiskThresholds(large_deal=300_000, onboarding_days=150, overdue_error_days=60)
+        )
+        review = quarterly_review(small, Q3, policies=lenient)
+        kinds = {r.kind for r in review.risks}
+        assert RiskKind.UNCOVERED_LARGE_DEAL not in kinds
+        assert RiskKind.STUCK_IN_ONBOARDING not in kinds
+        assert review.risks_of(RiskKind.OVERDUE_COMMITMENT)[0].severity is Severity.WARNING
+
+    def test_bad_thresholds_are_refused_naming_the_field(self):
+        with pytest.raises(ValidationError, match="onboarding_days"):
+            RiskThresholds(onboarding_days=0)
+        with pytest.raises(ValidationError, match="large_deal"):
+            RiskThresholds(large_deal=1.5)
+
+
+@rule("big-deal-needs-pm", applies_to="opportunity")
+def big_deal_needs_pm(opportunity):
+    if opportunity.amount.amount >= 200_000 and opportunity.partner_manager_id is None:
+        return flag("deals over 200k need a partner manager", severity="error")
+    return None
+
+
+@rule("resellers-get-portal", applies_to="partner")
+def resellers_get_portal(_partner, context):
+    if context["revenue"] > 0:
+        return recommend(
+            "invite_to_advisory_board", reason=f"sold in the year to {context['quarter']}"
+        )
+    return None
+
+
+@rule("broken", applies_to="partner")
+def broken(partner):
+    return partner.no_such_field
+
+
+class TestRules:
+    def test_flags_become_risks_and_recommendations_are_kept(self, small):
+        review = quarterly_review(
+            small, Q3, rules=RuleSet([big_deal_needs_pm, resellers_get_portal])
+        )
+        flagged = review.risks_of(RiskKind.RULE_FLAG)
+        assert [(r.subject_id, r.partner_id, r.severity) for r in flagged] == [
+            ("O-1", "P-1", Severity.ERROR)
+        ]
+        assert flagged[0].reasons[0].facts["rule_id"] == "big-deal-needs-pm"
+        assert {d.rule_id for d in review.recommendations} == {"resellers-get-portal"}
+        check_schema(review_data(review))
+
+    def test_a_failing_rule_is_reported_once_per_partner_and_never_stops_the_review(self, small):
+        review = quarterly_review(small, Q3, rules=RuleSet([broken]))
+        errors = review.risks_of(RiskKind.RULE_ERROR)
+        assert sorted(r.subject_id for r in errors) == ["P-1", "P-2", "P-3"]
+        assert len(review.rule_errors) == 3
+        assert "broken" in render_markdown(review)
+
+    def test_rule_overrides_reach_the_bands(self, small):
+        @rule("all-top", applies_to="partner")
+        def all_top(_partner):
+            from partnerdomain.rules import override
+
+            return override("band", "top", reason="strategic")
+
+        review = quarterly_review(small, Q3, rules=RuleSet([all_top]))
+        assert review.bands.band_of("P-2") is PerformanceBand.TOP
+        assert review.bands.placement("P-2").reasons[-1].facts["rule_id"] == "all-top"
+
+
+def test_policies_are_passed_in_and_replace_the_defaults(small):
+    review = quarterly_review(
+        small,
+        Q3,
+        policies=ReviewPolicies(
+            bands=RelativeBands(top=Decimal("0.5"), bottom=Decimal("0.2")),
+            triangle=None,
+            tiers=None,
+        ),
+    )
+    assert review.triangle is None
+    assert review.tiers is None
+    assert review.bands.parameters["top"] == Decimal("0.5")
+    check_schema(review_data(review))
+
+
+def test_arguments_of_the_wrong_kind_are_refused_by_name(small):
+    with pytest.raises(ValidationError, match="quarter"):
+        quarterly_review(small, "2026Q3")
+    with pytest.raises(ValidationError, match="rules"):
+        quarterly_review(small, Q3, rules=[big_deal_needs_pm])
+    with pytest.raises(ValidationError, match="triangle"):
+        ReviewPolicies(triangle="yes")
+
+
+@settings(max_examples=25)
+@given(portfolios(max_partners=6, max_opportunities=10, max_activities=4))
+def test_any_portfolio_gets_a_review_whose_documents_follow_the_schema(portfolio):
+    quarter = Quarter.from_date(portfolio.as_of)
+    review = quarterly_review(portfolio, quarter)
+    check_schema(review_data(review))
+    points = review.concentration.points
+    assert points[0] == (0, 0)
+    assert all(a[1] <= b[1] for a, b in pairwise(points))
+    if review.concentration.total:
+        assert points[-1][1] == 1
+    for manager in review.managers:
+        assert manager.allocated_hours <= manager.available_hours
+    assert render_markdown(review).startswith(f"# Quarterly partner review {quarter}")
