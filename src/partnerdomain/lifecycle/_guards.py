@@ -184,7 +184,7 @@ def _financially_clear(partner: Partner, at: date, context: Mapping[str, object]
                 "invoice_outstanding",
                 f"invoice {invoice.id} over {invoice.amount} is outstanding",
                 invoice_id=invoice.id,
-                amount=str(invoice.amount),
+                amount=invoice.amount,
                 due_on=invoice.due_on,
             )
             for invoice in invoices
@@ -207,7 +207,7 @@ def _financially_clear(partner: Partner, at: date, context: Mapping[str, object]
                 f"MDF payment {payment.id} over {payment.amount} was paid without proof "
                 "of the activity",
                 payment_id=payment.id,
-                amount=str(payment.amount),
+                amount=payment.amount,
                 paid_on=payment.paid_on,
             )
             for payment in payments
@@ -249,7 +249,7 @@ def _amount_positive(deal: Opportunity, _at: date, _context: Mapping[str, object
                 "amount_positive",
                 "amount_not_positive",
                 f"the deal's amount is {deal.amount}, not above zero",
-                amount=str(deal.amount),
+                amount=deal.amount,
             ),
         )
     return _NONE
