@@ -381,3 +381,29 @@ def test_advance_and_allowed_events_build_no_state_machine(monkeypatch):
     with pytest.raises(TransitionRejected):
         advance(entity, "activate", at=DAY)
     assert built == []
+
+
+def test_loading_entities_from_records_builds_no_state_machine(monkeypatch):
+    from partnerdomain.records import from_record, to_record
+
+    built = []
+    original = StateChart.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(type(self))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(StateChart, "__init__", counting)
+    loaded = from_record(Partner, to_record(partner(PartnerStage.ACTIVE)))
+    assert allowed_events(loaded) == ("offboard",)
+    assert built == []
+
+
+def test_a_stored_stage_the_chart_does_not_know_fails_at_load_not_later():
+    from partnerdomain.records import RecordError, from_record, to_record
+
+    record = to_record(partner(PartnerStage.ACTIVE))
+    stage_key = next(k for k, v in record.items() if v == "active")
+    record[stage_key] = "actve"
+    with pytest.raises(RecordError, match="actve"):
+        from_record(Partner, record)
