@@ -144,11 +144,8 @@ def load_demo() -> Portfolio:
 
     data = files("partnerdomain.demo").joinpath("data")
     with as_file(data) as folder:
-        return load_portfolio(
-            as_of=DEMO_SPEC.as_of,
-            currency=DEMO_SPEC.currency,
-            **{kind: folder / f"{kind}.jsonl" for kind in ENTITY_FILES},
-        )
+        sources: dict[str, Any] = {kind: folder / f"{kind}.jsonl" for kind in ENTITY_FILES}
+        return load_portfolio(as_of=DEMO_SPEC.as_of, currency=DEMO_SPEC.currency, **sources)
 
 
 def bundled_equals_generated() -> bool:
