@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import TypeAlias, TypeVar, overload
+from typing import TypeAlias, TypeVar, Union, overload
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 #: A frozen JSON-like value, as kept in an entity's custom fields.
-FrozenJSON: TypeAlias = "bool | int | float | str | Decimal | tuple[FrozenJSON, ...] | FrozenMap[str, FrozenJSON] | None"  # noqa: E501
+# A real Union (not a string), so typing.get_type_hints() and cattrs resolve the
+# entities' annotations in modules that never import Decimal themselves.
+FrozenJSON: TypeAlias = Union[
+    bool, int, float, str, Decimal, tuple["FrozenJSON", ...], "FrozenMap[str, FrozenJSON]", None
+]
 
 
 class FrozenMap(Mapping[K, V]):
