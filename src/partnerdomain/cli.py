@@ -1,46 +1,648 @@
-"""The ``partnerdomain`` command line.
+"""The ``partnerdomain`` command line: the quarterly review, and demo data.
 
-Commands arrive with the issues that build them; until then the command prints its
-help and the version, and exits 0.
+``partnerdomain review`` loads a portfolio from CRM exports (or the bundled demo),
+applies the policies and the organisation's rules, and writes the review as terminal
+tables, JSON or Markdown. ``partnerdomain demo-data`` writes demo portfolios of any
+size as CRM-shaped files. Exit codes are listed in :data:`EXIT_CODES`; bad input is
+reported with the file, the record and the field, never with a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
-from typing import TYPE_CHECKING
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, Self, TextIO
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Iterator, Sequence
+
+    from partnerdomain.model import Portfolio, Quarter
+    from partnerdomain.review import Review
+    from partnerdomain.rules import RuleSet
+
+__all__ = ["EXIT_CODES", "build_parser", "main"]
+
+OK = 0
+FINDINGS = 1
+USAGE = 2
+BAD_INPUT = 3
+BAD_RULES = 4
+CANNOT_WRITE = 5
+INTERNAL = 70
+
+#: What each exit code means.
+EXIT_CODES: dict[int, str] = {
+    OK: "the review (or the demo data) was written",
+    FINDINGS: "the review was written and has a risk at or above --fail-on",
+    USAGE: "the command line was wrong (unknown option, bad quarter, unknown file kind, "
+    "a missing optional extra)",
+    BAD_INPUT: "the input data could not be read or is not consistent (file, record and "
+    "field are named)",
+    BAD_RULES: "a rules file or rule plugin could not be loaded",
+    CANNOT_WRITE: "the output could not be written",
+    INTERNAL: "an unexpected error (a bug: please report it; --debug shows the traceback)",
+}
+
+# The file names (stems) each kind of entity is recognised by, as CRMs name exports.
+_KIND_NAMES: dict[str, tuple[str, ...]] = {
+    "partners": ("partners", "partner", "accounts", "account", "companies", "company"),
+    "managers": ("managers", "manager", "partner_managers", "users", "owners"),
+    "account_executives": ("account_executives", "account_executive", "aes", "sales_reps"),
+    "opportunities": ("opportunities", "opportunity", "deals", "deal"),
+    "activities": ("activities", "activity", "tasks", "events", "engagements"),
+    "commitments": ("commitments", "commitment", "promises"),
+    "invoices": ("invoices", "invoice"),
+    "mdf_payments": ("mdf_payments", "mdf_payment", "mdf"),
+}
+_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv"}
+_PROGRESS_BYTES = 5_000_000
+_SHOWN_REJECTS = 20
+
+
+class _Exit(Exception):  # noqa: N818 - a signal carrying the exit code, not an error
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _fail(code: int, message: str) -> NoReturn:
+    raise _Exit(code, message)
+
+
+# -- arguments ---------------------------------------------------------------------------------
+
+
+def _quarter(text: str) -> Quarter:
+    from partnerdomain.model import Quarter  # noqa: PLC0415 - keep --help light
+
+    try:
+        return Quarter.parse(text)
+    except ValueError:
+        msg = f"{text!r} is not a quarter like 2026Q3"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        msg = f"{text!r} is not a day like 2026-09-30"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"{text!r} is not a positive whole number"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``partnerdomain`` command."""
     from partnerdomain import __version__  # noqa: PLC0415 - keep the CLI's import light
 
+    codes = "\n".join(f"  {code:>2}  {text}" for code, text in EXIT_CODES.items())
     parser = argparse.ArgumentParser(
         prog="partnerdomain",
         description=(
             "Model and review SaaS partner programs: partners, lifecycles, tiering, "
             "staffing and organisation rules."
         ),
+        epilog=f"exit codes:\n{codes}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    _review_parser(commands, codes)
+    _demo_parser(commands)
     return parser
 
 
+def _review_parser(commands: Any, codes: str) -> None:  # noqa: ANN401 - argparse's private type
+    review = commands.add_parser(
+        "review",
+        help="review a partner program for a quarter",
+        description=(
+            "Review a partner program for one quarter: performance bands and triangle, "
+            "tiers, engagement and hours per manager, the staffing plan, program measures "
+            "and risks, each with its reasons. FILES are CRM exports (.json, .jsonl, .csv) "
+            "named for what they hold (partners, accounts, managers, users, "
+            "account_executives, opportunities, deals, activities, commitments, invoices, "
+            "mdf_payments; a prefix such as sf_accounts.csv is fine), directories of such "
+            "files, or KIND=FILE to say what a file holds."
+        ),
+        epilog=f"exit codes:\n{codes}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    review.add_argument("files", nargs="*", metavar="FILES", help="CRM export files")
+    review.add_argument(
+        "--demo", action="store_true", help="review the demo portfolio shipped with the package"
+    )
+    review.add_argument(
+        "--profile",
+        choices=("generic", "salesforce", "hubspot"),
+        default="generic",
+        help="how the files name their fields (default: generic)",
+    )
+    review.add_argument(
+        "--quarter",
+        type=_quarter,
+        help="the quarter to review, like 2026Q3 (default: the quarter of --as-of)",
+    )
+    review.add_argument(
+        "--as-of",
+        type=_day,
+        help="the day the data describes (default: the quarter's last day, or today)",
+    )
+    review.add_argument(
+        "--currency", help="the reporting currency (default: the currency of the amounts)"
+    )
+    review.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="FILE.toml",
+        help="declarative organisation rules (repeatable; needs the rules extra)",
+    )
+    review.add_argument(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="enable an installed rule plugin (repeatable)",
+    )
+    review.add_argument(
+        "--format",
+        choices=("table", "json", "markdown"),
+        default="table",
+        help="table (terminal, needs the cli extra), json (schema version 1) or markdown",
+    )
+    review.add_argument("--output", type=Path, help="write to FILE instead of standard output")
+    review.add_argument(
+        "--limit",
+        type=int,
+        default=10,
+        help="rows per list in table and markdown output, 0 for all (default: 10)",
+    )
+    review.add_argument(
+        "--fail-on",
+        choices=("never", "error", "warning", "info"),
+        default="never",
+        help="exit 1 when the review has a risk this severe or worse (default: never)",
+    )
+    progress = review.add_mutually_exclusive_group()
+    progress.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="show a progress bar on standard error",
+    )
+    progress.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        help="never show one (default: shown for inputs over 5 MB on a terminal)",
+    )
+    review.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def _demo_parser(commands: Any) -> None:  # noqa: ANN401 - argparse's private type
+    demo = commands.add_parser(
+        "demo-data",
+        help="write a demo portfolio as CRM-shaped files",
+        description=(
+            "Write a seeded demo portfolio (Pareto-shaped revenue, mixed partner types, "
+            "six quarters of deals) as one file per kind of entity, in a CRM's shape. The "
+            "same options always write the same files."
+        ),
+    )
+    demo.add_argument("--partners", type=_positive, default=300, help="partners (default: 300)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (default: 2026)")
+    demo.add_argument(
+        "--managers",
+        type=_positive,
+        help="members of the partner team (default: 10, or one per 30 partners)",
+    )
+    demo.add_argument(
+        "--deals-per-partner",
+        type=float,
+        default=2.0,
+        help="average deals a partner registers per quarter (default: 2.0)",
+    )
+    demo.add_argument("--profile", choices=("generic", "salesforce", "hubspot"), default="generic")
+    demo.add_argument("--format", choices=("jsonl", "json", "csv"), default="jsonl")
+    demo.add_argument(
+        "--kinds",
+        default="all",
+        help="comma-separated kinds to write, e.g. partners,managers,opportunities",
+    )
+    demo.add_argument("--output", type=Path, required=True, metavar="DIR")
+
+
+# -- loading -----------------------------------------------------------------------------------
+
+
+def _kind_of(path: Path) -> str | None:
+    """Tell a file's kind from the words of its name; longer names are tried first."""
+    stem = path.name
+    while Path(stem).suffix.lower() in _SUFFIXES:
+        stem = stem[: -len(Path(stem).suffix)]
+    words = stem.lower().replace("-", "_").replace(" ", "_").replace(".", "_").split("_")
+    names = sorted(
+        ((name.split("_"), kind) for kind, names in _KIND_NAMES.items() for name in names),
+        key=lambda item: (-len(item[0]), item[0]),
+    )
+    for name, kind in names:
+        width = len(name)
+        if any(words[i : i + width] == name for i in range(len(words) - width + 1)):
+            return kind
+    return None
+
+
+def _sources(arguments: Sequence[str]) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+
+    def add(kind: str, path: Path) -> None:
+        if kind in found:
+            _fail(USAGE, f"two files hold {kind}: {found[kind]} and {path}; give one")
+        found[kind] = path
+
+    for argument in arguments:
+        kind, sep, rest = argument.partition("=")
+        if sep and kind in _KIND_NAMES:
+            add(kind, Path(rest))
+            continue
+        path = Path(argument)
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                child_kind = _kind_of(child)
+                if child.suffix.lower() in _SUFFIXES and child_kind is not None:
+                    add(child_kind, child)
+            continue
+        guessed = _kind_of(path)
+        if guessed is None:
+            names = ", ".join(n for names in _KIND_NAMES.values() for n in names[:1])
+            _fail(
+                USAGE,
+                f"{path}: cannot tell what the file holds from its name; name it for its "
+                f"kind ({names}, ...) or write KIND={path}",
+            )
+        add(guessed, path)
+    if "partners" not in found:
+        _fail(USAGE, "no partners file given (e.g. partners.csv, accounts.json, or partners=FILE)")
+    return found
+
+
+class _Progress:
+    """A progress bar on standard error (rich), or nothing."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self._bar: Any = None
+        if not enabled:
+            return
+        try:
+            from rich.console import Console  # noqa: PLC0415 - optional dependency
+            from rich.progress import (  # noqa: PLC0415
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+        except ImportError:
+            return
+        self._bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.completed:,} records"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+
+    def __enter__(self) -> Self:
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def count(self, records: Iterable[Any], description: str) -> Iterator[Any]:
+        if self._bar is None:
+            yield from records
+            return
+        task = self._bar.add_task(description, total=None)
+        n = 0
+        for n, record in enumerate(records, start=1):
+            if not n % 5000:
+                self._bar.update(task, completed=n)
+            yield record
+        self._bar.update(task, completed=n)
+
+    def step(self, description: str) -> None:
+        if self._bar is not None:
+            self._bar.add_task(description, total=None)
+
+
+def _read(kind: str, path: Path, profile_name: str, progress: _Progress) -> tuple[Any, ...]:
+    from partnerdomain.exceptions import RecordError  # noqa: PLC0415
+    from partnerdomain.records import from_records, get_profile, read_records  # noqa: PLC0415
+
+    entity = _ENTITY_TYPES()[kind]
+    profile = get_profile(profile_name)
+    if path.suffix.lower() == ".csv":
+        profile = profile.as_text()
+    try:
+        records = read_records(path, envelope=profile.envelope)
+        result = from_records(
+            entity,
+            progress.count(records, f"reading {path.name}"),
+            profile=profile,
+            on_error="collect",
+        )
+    except FileNotFoundError:
+        _fail(BAD_INPUT, f"{path}: no such file")
+    except OSError as exc:
+        _fail(BAD_INPUT, f"{path}: cannot read it ({exc.strerror or exc})")
+    except UnicodeDecodeError as exc:
+        _fail(BAD_INPUT, f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+    except RecordError as exc:
+        problems = "; ".join(str(p) for p in exc.problems)
+        _fail(BAD_INPUT, f"{path}: {problems}")
+    if result.rejects:
+        lines = []
+        for reject in result.rejects[:_SHOWN_REJECTS]:
+            error = reject.error
+            where = f"record {reject.index + 1}"
+            if error.record_id is not None:
+                where += f" (id {error.record_id!r})"
+            lines += [f"{path}: {where}: {problem}" for problem in error.problems]
+        more = len(result.rejects) - _SHOWN_REJECTS
+        if more > 0:
+            lines.append(f"... and {more} more bad record(s) in {path}")
+        noun = "record" if len(result.rejects) == 1 else "records"
+        lines.insert(
+            0, f"{len(result.rejects)} bad {kind} {noun} in {path} (records count from 1):"
+        )
+        _fail(BAD_INPUT, "\n".join(lines))
+    return result.entities
+
+
+def _ENTITY_TYPES() -> dict[str, type[Any]]:  # noqa: N802 - a lazy constant
+    from partnerdomain import model  # noqa: PLC0415
+
+    return {
+        "partners": model.Partner,
+        "managers": model.PartnerManager,
+        "account_executives": model.AccountExecutive,
+        "opportunities": model.Opportunity,
+        "activities": model.Activity,
+        "commitments": model.Commitment,
+        "invoices": model.Invoice,
+        "mdf_payments": model.MdfPayment,
+    }
+
+
+def _currency_of(loaded: dict[str, tuple[Any, ...]]) -> str:
+    for kind, attribute in (
+        ("opportunities", "amount"),
+        ("invoices", "amount"),
+        ("mdf_payments", "amount"),
+        ("account_executives", "quota"),
+    ):
+        for entity in loaded.get(kind, ()):
+            money = getattr(entity, attribute)
+            if money is not None:
+                return str(money.currency)
+    return "EUR"
+
+
+def _load_files(
+    files: Sequence[str], args: argparse.Namespace, as_of: date, progress: _Progress
+) -> Portfolio:
+    from partnerdomain.exceptions import ReferentialIntegrityError  # noqa: PLC0415
+    from partnerdomain.model import Portfolio  # noqa: PLC0415
+
+    sources = _sources(files)
+    loaded = {kind: _read(kind, path, args.profile, progress) for kind, path in sources.items()}
+    currency = args.currency or _currency_of(loaded)
+    try:
+        return Portfolio(as_of=as_of, currency=currency, **loaded)
+    except ReferentialIntegrityError as exc:
+        files_of = {kind.rstrip("s").replace("_", " "): path for kind, path in sources.items()}
+        files_of["opportunity"] = sources.get("opportunities", Path("opportunities"))
+        files_of["activity"] = sources.get("activities", Path("activities"))
+        files_of["mdf payment"] = sources.get("mdf_payments", Path("mdf_payments"))
+        lines = [f"{files_of.get(p.source_kind, '?')}: {p}" for p in exc.dangling[:20]]
+        lines += [f"{files_of.get(p.kind, '?')}: {p}" for p in exc.duplicates[:20]]
+        lines += list(exc.currency_problems[:20])
+        more = len(exc.dangling) + len(exc.duplicates) + len(exc.currency_problems) - len(lines)
+        if more > 0:
+            lines.append(f"... and {more} more")
+        _fail(BAD_INPUT, "the files do not fit together:\n  " + "\n  ".join(lines))
+    except ValueError as exc:
+        _fail(BAD_INPUT, str(exc))
+
+
+def _load_rules(args: argparse.Namespace) -> RuleSet | None:
+    if not args.rules and not args.plugin:
+        return None
+    from partnerdomain.exceptions import PluginError, RuleLoadError  # noqa: PLC0415
+    from partnerdomain.rules import RuleSet, load_plugins, load_rules  # noqa: PLC0415
+
+    rules = RuleSet()
+    try:
+        for path in args.rules:
+            rules |= load_rules(path)
+        if args.plugin:
+            rules |= load_plugins(args.plugin)
+    except (RuleLoadError, PluginError) as exc:
+        _fail(BAD_RULES, str(exc))
+    except OSError as exc:
+        _fail(BAD_RULES, f"{exc.filename}: cannot read the rules ({exc.strerror or exc})")
+    except ValueError as exc:
+        _fail(BAD_RULES, str(exc))
+    return rules
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+def _dates(args: argparse.Namespace, default_day: date) -> tuple[Quarter, date]:
+    from partnerdomain.model import Quarter  # noqa: PLC0415
+
+    quarter: Quarter | None = args.quarter
+    as_of: date | None = args.as_of
+    if as_of is None:
+        as_of = quarter.last_day if quarter is not None else default_day
+    if quarter is None:
+        quarter = Quarter.from_date(as_of)
+    return quarter, as_of
+
+
+def _render(review: Review, args: argparse.Namespace, stream: TextIO | None) -> str:
+    from partnerdomain.review import (  # noqa: PLC0415
+        MissingExtraError,
+        render_json,
+        render_markdown,
+        render_table,
+    )
+
+    if args.format == "json":
+        return render_json(review) + "\n"
+    if args.format == "markdown":
+        return render_markdown(review, limit=args.limit)
+    to_terminal = stream is not None and stream.isatty()
+    width = shutil.get_terminal_size((120, 40)).columns if to_terminal else 120
+    try:
+        return render_table(review, limit=args.limit, width=width, color=to_terminal)
+    except MissingExtraError as exc:
+        _fail(USAGE, str(exc))
+
+
+def _wants_progress(args: argparse.Namespace) -> bool:
+    if args.progress is not None:
+        return bool(args.progress)
+    if not sys.stderr.isatty():
+        return False
+    size = 0
+    for argument in args.files:
+        path = Path(argument.partition("=")[2] or argument)
+        if path.is_dir():
+            size += sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+        elif path.is_file():
+            size += path.stat().st_size
+    return size > _PROGRESS_BYTES
+
+
+def _review(args: argparse.Namespace) -> int:
+    from partnerdomain.exceptions import PartnerDomainError  # noqa: PLC0415
+    from partnerdomain.review import quarterly_review  # noqa: PLC0415
+    from partnerdomain.rules import Severity  # noqa: PLC0415
+
+    if args.demo and args.files:
+        _fail(USAGE, "give FILES or --demo, not both")
+    if not args.demo and not args.files:
+        _fail(USAGE, "nothing to review: give CRM export FILES, or --demo for the demo portfolio")
+    rules = _load_rules(args)
+    with _Progress(enabled=_wants_progress(args)) as progress:
+        if args.demo:
+            from partnerdomain.demo import DEMO_SPEC, load_demo  # noqa: PLC0415
+
+            quarter, as_of = _dates(args, DEMO_SPEC.as_of)
+            portfolio = load_demo()
+            if as_of != portfolio.as_of:
+                portfolio = _with_day(portfolio, as_of)
+        else:
+            # The command line may read the clock; the library never does.
+            quarter, as_of = _dates(args, date.today())  # noqa: DTZ011 - the user's local day
+            portfolio = _load_files(args.files, args, as_of, progress)
+        progress.step(f"reviewing {len(portfolio.partners):,} partners")
+        try:
+            review = quarterly_review(portfolio, quarter, rules=rules)
+        except PartnerDomainError as exc:
+            _fail(BAD_INPUT, f"the portfolio cannot be reviewed: {exc}")
+        progress.step("rendering")
+        text = _render(review, args, None if args.output else sys.stdout)
+    _write(text, args.output)
+    if args.fail_on != "never":
+        order = [Severity.ERROR, Severity.WARNING, Severity.INFO]
+        threshold = order.index(Severity(args.fail_on))
+        worst = review.worst_severity()
+        if worst is not None and order.index(worst) <= threshold:
+            return FINDINGS
+    return OK
+
+
+def _with_day(portfolio: Portfolio, as_of: date) -> Portfolio:
+    import attrs  # noqa: PLC0415
+
+    return attrs.evolve(portfolio, as_of=as_of)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(CANNOT_WRITE, f"{output}: cannot write the review ({exc.strerror or exc})")
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from partnerdomain.demo import ENTITY_FILES, DemoSpec, generate_portfolio  # noqa: PLC0415
+    from partnerdomain.demo import write_portfolio as write  # noqa: PLC0415
+
+    kinds = ENTITY_FILES if args.kinds == "all" else tuple(args.kinds.split(","))
+    unknown = [k for k in kinds if k not in ENTITY_FILES]
+    if unknown:
+        _fail(USAGE, f"--kinds: unknown kind {unknown[0]!r}; choose from {', '.join(ENTITY_FILES)}")
+    managers = args.managers or max(10, args.partners // 30)
+    spec = DemoSpec(
+        partners=args.partners,
+        managers=max(4, managers),
+        seed=args.seed,
+        deals_per_partner=args.deals_per_partner,
+    )
+    portfolio = generate_portfolio(spec)
+    try:
+        paths = write(
+            portfolio, args.output, profile=args.profile, file_format=args.format, kinds=kinds
+        )
+    except OSError as exc:
+        _fail(CANNOT_WRITE, f"{args.output}: cannot write the files ({exc.strerror or exc})")
+    for path in paths:
+        print(path)  # noqa: T201 - the command's output
+    print(  # noqa: T201
+        f"as of {spec.as_of.isoformat()}, currency {spec.currency}: partnerdomain review "
+        f"{args.output} --profile {args.profile} --as-of {spec.as_of.isoformat()}",
+        file=sys.stderr,
+    )
+    return OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line and return its exit code.
+    """Run the command line and return its exit code (see :data:`EXIT_CODES`).
 
     Args:
         argv: The arguments, without the program name; ``sys.argv[1:]`` by default.
 
     Returns:
-        0 on success.
+        The exit code.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stdout)
-    return 0
+        return OK
+    try:
+        if args.command == "review":
+            return _review(args)
+        return _demo_data(args)
+    except _Exit as exc:
+        print(f"partnerdomain {args.command}: {exc.message}", file=sys.stderr)  # noqa: T201
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if getattr(args, "debug", False) or os.environ.get("PARTNERDOMAIN_DEBUG"):
+            raise
+        print(  # noqa: T201
+            f"partnerdomain {args.command}: internal error: {type(exc).__name__}: {exc} "
+            "(run again with --debug for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return INTERNAL

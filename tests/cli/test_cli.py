@@ -1,0 +1,235 @@
+"""End-to-end: the command line run in a subprocess, as a user runs it."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from partnerdomain.cli import EXIT_CODES
+from partnerdomain.review import review_schema
+
+# The review tests' small JSON Schema checker (keeps jsonschema out of the test extra).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))
+from _schema_check import problems
+
+
+def run(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "partnerdomain", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def assert_clean_failure(done, code, *needles):
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+    for needle in needles:
+        assert needle in done.stderr
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """A small demo program written as Salesforce-shaped JSON Lines."""
+    folder = tmp_path_factory.mktemp("salesforce")
+    done = run(
+        "demo-data",
+        "--partners",
+        "40",
+        "--seed",
+        "9",
+        "--profile",
+        "salesforce",
+        "--output",
+        folder,
+    )
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+class TestTheDemo:
+    def test_the_demo_review_prints_tables_and_exits_zero(self):
+        done = run("review", "--demo")
+        assert done.returncode == 0, done.stderr
+        for title in ("Quarterly partner review 2026Q3", "Program measures", "Staffing plan"):
+            assert title in done.stdout
+        assert done.stderr == ""
+
+    def test_the_json_output_follows_the_schema(self):
+        done = run("review", "--demo", "--format", "json")
+        assert done.returncode == 0, done.stderr
+        data = json.loads(done.stdout)
+        assert list(problems(data, review_schema())) == []
+        assert data["summary"]["partners"] == 300
+
+    def test_markdown_goes_to_the_output_file_with_its_chart(self, tmp_path):
+        report = tmp_path / "review.md"
+        done = run("review", "--demo", "--format", "markdown", "--output", report)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == ""
+        assert "xychart-beta" in report.read_text("utf-8")
+
+    def test_fail_on_error_exits_one_when_the_review_has_errors(self):
+        done = run("review", "--demo", "--format", "json", "--fail-on", "error")
+        assert done.returncode == 1
+        assert json.loads(done.stdout)["summary"]["risks"]["error"] > 0
+
+
+class TestCrmExports:
+    def test_a_salesforce_export_is_reviewed_with_the_salesforce_profile(self, exported):
+        done = run(
+            "review", exported, "--profile", "salesforce", "--quarter", "2026Q3", "--format", "json"
+        )
+        assert done.returncode == 0, done.stderr
+        data = json.loads(done.stdout)
+        assert data["as_of"] == "2026-09-30"
+        assert data["summary"]["partners"] == 40
+
+    def test_files_can_be_named_by_kind(self, exported, tmp_path):
+        renamed = tmp_path / "sf_accounts_export.jsonl"
+        renamed.write_text((exported / "partners.jsonl").read_text("utf-8"), "utf-8")
+        done = run(
+            "review",
+            renamed,
+            f"managers={exported / 'managers.jsonl'}",
+            "--profile",
+            "salesforce",
+            "--quarter",
+            "2026Q3",
+            "--format",
+            "json",
+        )
+        assert done.returncode == 0, done.stderr
+
+    def test_rules_flags_reach_the_review_and_a_bad_rules_file_exits_four(self, tmp_path):
+        rules = tmp_path / "org.toml"
+        rules.write_text(
+            '[[rules]]\nid = "big-open-deal"\napplies_to = "opportunity"\n'
+            "when = 'amount >= 150000'\n"
+            'flag = { message = "big deal: executive review", severity = "info" }\n',
+            "utf-8",
+        )
+        done = run("review", "--demo", "--rules", rules, "--format", "json")
+        assert done.returncode == 0, done.stderr
+        kinds = {r["kind"] for r in json.loads(done.stdout)["risks"]}
+        assert "rule_flag" in kinds
+        rules.write_text('[[rules]]\nid = "x"\napplies_to = "partner"\nwhen = "nope ==="\n')
+        assert_clean_failure(run("review", "--demo", "--rules", rules), 4, "org.toml")
+
+    def test_an_unknown_plugin_exits_four_naming_it(self):
+        done = run("review", "--demo", "--plugin", "no-such-plugin")
+        assert_clean_failure(done, 4, "no-such-plugin")
+
+
+SF_ACCOUNT = {
+    "attributes": {"type": "Account"},
+    "Id": "001A000001",
+    "Name": "Acme IT",
+    "Type": "Managed Service Provider",
+    "Partner_Stage__c": "Active",
+    "Partner_Stage_Since__c": "2026-01-05",
+    "Partner_Since__c": "2025-06-01",
+}
+
+
+class TestBadInput:
+    def test_a_bad_field_is_named_with_its_file_and_record(self, tmp_path):
+        bad = dict(SF_ACCOUNT, Id="001A000002", Partner_Stage__c="Dormant")
+        accounts = tmp_path / "accounts.json"
+        accounts.write_text(json.dumps({"records": [SF_ACCOUNT, bad]}), "utf-8")
+        done = run("review", accounts, "--profile", "salesforce", "--quarter", "2026Q3")
+        assert_clean_failure(
+            done, 3, str(accounts), "record 2", "'001A000002'", "Partner_Stage__c", "Dormant"
+        )
+
+    def test_a_bad_csv_row_is_named_with_its_row_and_every_bad_field(self, tmp_path):
+        partners = tmp_path / "partners.csv"
+        partners.write_text(
+            "id,name,partner_type,stage,stage_since,certifications\n"
+            "P-1,Acme,msp,active,2026-01-05,2\n"
+            "P-2,Beta,plumber,active,2026-13-01,two\n",
+            "utf-8",
+        )
+        done = run("review", partners, "--quarter", "2026Q3")
+        assert_clean_failure(
+            done, 3, str(partners), "record 2", "partner_type", "stage_since", "certifications"
+        )
+
+    def test_a_file_that_is_not_json_exits_three(self, tmp_path):
+        deals = tmp_path / "deals.json"
+        deals.write_text("{not json", "utf-8")
+        partners = tmp_path / "partners.jsonl"
+        partners.write_text("", "utf-8")
+        done = run("review", partners, deals, "--quarter", "2026Q3")
+        assert_clean_failure(done, 3, str(deals), "JSON")
+
+    def test_a_reference_to_a_missing_partner_names_the_file(self, tmp_path):
+        partners = tmp_path / "partners.jsonl"
+        partners.write_text(
+            json.dumps(
+                {
+                    "id": "P-1",
+                    "name": "Acme",
+                    "partner_type": "msp",
+                    "stage": "active",
+                    "stage_since": "2026-01-05",
+                }
+            )
+            + "\n",
+            "utf-8",
+        )
+        deals = tmp_path / "opportunities.jsonl"
+        deals.write_text(
+            json.dumps(
+                {
+                    "id": "O-1",
+                    "source": "partner_sourced",
+                    "amount": "1000",
+                    "currency": "EUR",
+                    "stage": "won",
+                    "stage_since": "2026-08-01",
+                    "registered_on": "2026-07-01",
+                    "partner_id": "P-9",
+                }
+            )
+            + "\n",
+            "utf-8",
+        )
+        done = run("review", partners, deals, "--quarter", "2026Q3")
+        assert_clean_failure(done, 3, str(deals), "'O-1'", "partner_id", "'P-9'")
+
+    def test_a_missing_file_exits_three(self, tmp_path):
+        done = run("review", tmp_path / "partners.csv", "--quarter", "2026Q3")
+        assert_clean_failure(done, 3, "no such file")
+
+    def test_a_file_whose_kind_cannot_be_told_is_a_usage_error(self, tmp_path):
+        mystery = tmp_path / "export.csv"
+        mystery.write_text("id\n", "utf-8")
+        assert_clean_failure(run("review", mystery), 2, "KIND=")
+
+    def test_an_output_that_cannot_be_written_exits_five(self, tmp_path):
+        done = run("review", "--demo", "--output", tmp_path / "missing" / "dir" / "out.txt")
+        assert_clean_failure(done, 5, "cannot write")
+
+
+def test_the_help_documents_every_exit_code():
+    done = run("review", "--help")
+    assert done.returncode == 0
+    for code in EXIT_CODES:
+        assert f"  {code:>2}  " in done.stdout
+
+
+def test_the_console_script_and_the_module_give_the_same_review():
+    script = Path(sys.executable).with_name("partnerdomain")
+    by_script = subprocess.run(
+        [script, "review", "--demo", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert by_script.stdout == run("review", "--demo", "--format", "json").stdout
