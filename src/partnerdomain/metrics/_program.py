@@ -19,7 +19,7 @@ from partnerdomain.metrics._revenue import PARTNER_DEALS, won_on
 from partnerdomain.model import DealSource, OpportunityStage, Quarter
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable
+    from collections.abc import Callable, Collection, Iterable
     from datetime import date
 
     from partnerdomain.model import Opportunity, Portfolio
@@ -90,13 +90,22 @@ def _check_quarter(function: str, quarter: object) -> Quarter:
     return quarter
 
 
-def _which(day: date, current: Quarter, previous: Quarter) -> int:
-    """0 for the current quarter, 1 for the previous one, -1 for neither."""
-    if current.first_day <= day <= current.last_day:
-        return 0
-    if previous.first_day <= day <= previous.last_day:
-        return 1
-    return -1
+def _window(current: Quarter, previous: Quarter) -> Callable[[date], int]:
+    """Return ``which(day)``: 0 in the current quarter, 1 in the previous one, else -1.
+
+    The quarters' bounds are computed once: a quarter's days are derived on each access.
+    """
+    first, last = current.first_day, current.last_day
+    before_first, before_last = previous.first_day, previous.last_day
+
+    def which(day: date) -> int:
+        if first <= day <= last:
+            return 0
+        if before_first <= day <= before_last:
+            return 1
+        return -1
+
+    return which
 
 
 def _ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
@@ -115,6 +124,7 @@ def _deal_totals(
     opportunities: Iterable[Opportunity], quarter: Quarter, sources: frozenset[DealSource]
 ) -> _DealTotals:
     previous = quarter.previous()
+    locate = _window(quarter, previous)
     totals = _DealTotals()
     sourced, influenced = DealSource.PARTNER_SOURCED, DealSource.PARTNER_INFLUENCED
     won = OpportunityStage.WON
@@ -122,7 +132,7 @@ def _deal_totals(
         stage = opp.stage
         if stage not in _CLOSED:
             continue
-        which = _which(opp.close_date or opp.stage_since, quarter, previous)
+        which = locate(opp.close_date or opp.stage_since)
         if which < 0:
             continue
         if stage is won:
@@ -265,6 +275,7 @@ def ramp_time(
     quarter = _check_quarter("ramp_time", quarter)
     kinds = _sources("ramp_time", sources)
     previous = quarter.previous()
+    locate = _window(quarter, previous)
     first = _first_wins(portfolio.opportunities, kinds)
     days: tuple[list[int], list[int]] = ([], [])
     for partner in portfolio.partners:
@@ -272,7 +283,7 @@ def ramp_time(
         joined = partner.joined_on
         if day is None or joined is None or day < joined:
             continue
-        which = _which(day, quarter, previous)
+        which = locate(day)
         if which >= 0:
             days[which].append((day - joined).days)
     return QuarterOverQuarter(
@@ -296,12 +307,13 @@ def onboarding_completion_rate(portfolio: Portfolio, quarter: Quarter) -> Quarte
     """
     quarter = _check_quarter("onboarding_completion_rate", quarter)
     previous = quarter.previous()
+    locate = _window(quarter, previous)
     joined = [0, 0]
     complete = [0, 0]
     for partner in portfolio.partners:
         if partner.joined_on is None:
             continue
-        which = _which(partner.joined_on, quarter, previous)
+        which = locate(partner.joined_on)
         if which >= 0:
             joined[which] += 1
             complete[which] += partner.onboarding_complete
@@ -435,8 +447,9 @@ def _count_actions(
     portfolio: Portfolio, quarter: Quarter, tallies: dict[str, tuple[_Tally, _Tally]]
 ) -> None:
     previous = quarter.previous()
+    locate = _window(quarter, previous)
     for act in portfolio.activities:
-        which = _which(act.occurred_on, quarter, previous)
+        which = locate(act.occurred_on)
         pair = tallies.get(act.actor_id)
         if which < 0 or pair is None:
             continue
@@ -450,13 +463,14 @@ def _count_results(
     portfolio: Portfolio, quarter: Quarter, tallies: dict[str, tuple[_Tally, _Tally]]
 ) -> None:
     previous = quarter.previous()
+    locate = _window(quarter, previous)
     won = OpportunityStage.WON
     for opp in portfolio.opportunities:
         people = [p for p in (opp.account_executive_id, opp.partner_manager_id) if p is not None]
         if not people:
             continue
-        registered = _which(opp.registered_on, quarter, previous)
-        closed = _which(won_on(opp), quarter, previous) if opp.stage is won else -1
+        registered = locate(opp.registered_on)
+        closed = locate(won_on(opp)) if opp.stage is won else -1
         if registered < 0 and closed < 0:
             continue
         amount = opp.amount.amount
