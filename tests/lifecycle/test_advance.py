@@ -1,3 +1,4 @@
+from datetime import date
 import pickle
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -170,10 +171,28 @@ class TestOpportunityMoves:
             account_executive_id="AE-1",
             amount=Money(Decimal(0), "EUR"),
         )
-        assert rejection(zero, "win").codes == ("amount_not_positive", "close_date_missing")
+        assert rejection(zero, "win").codes == ("amount_not_positive",)
         won = advance(zero, "win", at=DAY, amount=Money(Decimal(9), "EUR"), close_date=DAY)
         assert won.entity.stage is OpportunityStage.WON
         assert won.entity.close_date == DAY
+
+    def test_a_deal_closes_on_the_day_it_is_won_unless_told_otherwise(self):
+        # An expected close date left on the deal would book the revenue a quarter late.
+        hopeful = deal(
+            OpportunityStage.NEGOTIATION, account_executive_id="AE-1", close_date=date(2026, 12, 15)
+        )
+        assert advance(hopeful, "win", at=DAY).entity.close_date == DAY
+        earlier = advance(hopeful, "win", at=DAY, close_date=date(2026, 3, 1)).entity
+        assert earlier.close_date == date(2026, 3, 1)
+
+    @pytest.mark.parametrize("close", [date(2026, 3, 3), date(2025, 12, 31)])
+    def test_a_close_date_after_the_move_or_before_registration_is_refused(self, close):
+        open_deal = deal(OpportunityStage.NEGOTIATION, account_executive_id="AE-1")
+        refused = rejection(open_deal, "win", close_date=close)
+        assert refused.codes == ("close_date_out_of_range",)
+        assert rejection(open_deal, "lose", close_date=close, loss_reason="price").codes == (
+            "close_date_out_of_range",
+        )
 
     def test_any_open_deal_can_be_lost_with_a_loss_reason(self):
         for stage in (s for s in OpportunityStage if s.is_open):

@@ -124,7 +124,7 @@ def test_guards_of_the_issue_are_declared_on_their_transitions():
         "close_date_set",
     ]
     for stage in (s for s in OpportunityStage if s.is_open):
-        assert guards(Opportunity, stage, "lose") == ["loss_reason_recorded"]
+        assert guards(Opportunity, stage, "lose") == ["loss_reason_recorded", "close_date_set"]
 
 
 def test_a_chart_missing_a_stage_does_not_compile():

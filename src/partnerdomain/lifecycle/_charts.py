@@ -115,7 +115,7 @@ def guarded(*guards: Guard, records: tuple[str, ...] = ()) -> Callable[..., None
 
 _free: Final = guarded()
 _OWNED: Final = guarded(account_executive_assigned)
-_LOST: Final = guarded(loss_reason_recorded, records=("loss_reason", "close_date"))
+_LOST: Final = guarded(loss_reason_recorded, close_date_set, records=("loss_reason", "close_date"))
 _OFFBOARD: Final = guarded(records=("exit_reason",))
 
 

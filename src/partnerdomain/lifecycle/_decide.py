@@ -129,6 +129,8 @@ COMMITMENT: Final = EntityKind(
     recordable={},
 )
 
+_CLOSED: Final = frozenset({OpportunityStage.WON, OpportunityStage.LOST})
+
 #: The kinds of entity that have a lifecycle, by entity class.
 KINDS: Final[Mapping[type[Any], EntityKind]] = {
     Partner: PARTNER,
@@ -212,6 +214,10 @@ def decide(  # noqa: PLR0913 - the parts of one move
         changes[kind.resolved_field] = at
     if context:
         _record(kind, entity, event, records, context, changes)
+    if kind is OPPORTUNITY and target in _CLOSED and "close_date" not in changes:
+        # A deal closes on the day it is won or lost: an expected close date left on
+        # it would book its revenue in the wrong quarter.
+        changes["close_date"] = at
     failures: list[TransitionReason] = []
     if kind.order_field is not None:
         since = getattr(entity, kind.order_field)

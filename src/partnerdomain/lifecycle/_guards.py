@@ -255,13 +255,26 @@ def _amount_positive(deal: Opportunity, _at: date, _context: Mapping[str, object
     return _NONE
 
 
-def _close_date_set(deal: Opportunity, _at: date, _context: Mapping[str, object]) -> Reasons:
-    if deal.close_date is None:
+def _close_date_set(deal: Opportunity, at: date, _context: Mapping[str, object]) -> Reasons:
+    close = deal.close_date
+    if close is None:
         return (
             _failed(
                 "close_date_set",
                 "close_date_missing",
                 "no close date is recorded (record it with close_date=)",
+            ),
+        )
+    if close > at or close < deal.registered_on:
+        return (
+            _failed(
+                "close_date_set",
+                "close_date_out_of_range",
+                f"the close date {close.isoformat()} is not between the registration "
+                f"({deal.registered_on.isoformat()}) and the day of the move ({at.isoformat()})",
+                close_date=close,
+                registered_on=deal.registered_on,
+                at=at,
             ),
         )
     return _NONE
@@ -316,7 +329,7 @@ amount_positive: Final = Guard(
 )
 close_date_set: Final = Guard(
     name="close_date_set",
-    description="the deal has a close date",
+    description="the deal has a close date between its registration and the day it closes",
     check=_close_date_set,
 )
 loss_reason_recorded: Final = Guard(
