@@ -1,4 +1,3 @@
-from datetime import date
 import pickle
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal

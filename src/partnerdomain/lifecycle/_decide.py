@@ -169,7 +169,7 @@ def check_move_arguments(at: object, by: object, rules: object) -> None:
         raise ValidationError("advance", "rules", rules, "a RuleSet or None")
 
 
-def decide(  # noqa: PLR0913 - the parts of one move
+def decide(  # noqa: C901, PLR0913 - the parts of one move, in order
     kind: EntityKind,
     entity: Any,  # noqa: ANN401 - a Partner, an Opportunity or a Commitment, by kind
     event: str,
