@@ -73,22 +73,49 @@ def _bad_file(file: Path, value: object, expected: str) -> RecordError:
 
 
 def _json_lines(file: Path) -> Iterator[dict[str, Any]]:
-    with file.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line, parse_float=Decimal)
-            except ValueError as exc:
-                raise _bad_file(
-                    file, line[:80], f"a JSON record on line {number} ({exc})"
-                ) from None
+    try:
+        with file.open(encoding="utf-8-sig") as lines:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield json.loads(line, parse_float=Decimal)
+                except ValueError as exc:
+                    raise _bad_file(
+                        file, line[:80], f"a JSON record on line {number} ({exc})"
+                    ) from None
+    except UnicodeDecodeError as exc:
+        raise _bad_file(file, None, f"UTF-8 text ({exc})") from None
+
+
+_EXTRA = "\x00extra cells"
 
 
 def _csv_rows(file: Path) -> Iterator[dict[str, Any]]:
-    with file.open(encoding="utf-8", newline="") as rows:
-        for row in csv.DictReader(rows):
-            yield {k: v for k, v in row.items() if k is not None}
+    # utf-8-sig: spreadsheet exports often start with a byte-order mark, which would
+    # otherwise become part of the first column's name.
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as rows:
+            reader = csv.DictReader(rows, restkey=_EXTRA)
+            header = reader.fieldnames or []
+            repeated = sorted({name for name in header if header.count(name) > 1})
+            if repeated:
+                expected = (
+                    "a header row naming each column once (a repeated column would hide a value)"
+                )
+                raise _bad_file(file, repeated, expected)
+            for row in reader:
+                extra = row.pop(_EXTRA, None)
+                if extra:
+                    expected = (
+                        f"at most {len(header)} cells per row, as in the header (line "
+                        f"{reader.line_num} has {len(header) + len(extra)}; check the delimiter "
+                        "and the quoting)"
+                    )
+                    raise _bad_file(file, extra, expected)
+                yield row
+    except UnicodeDecodeError as exc:
+        raise _bad_file(file, None, f"UTF-8 text ({exc})") from None
 
 
 def _json_document(file: Path, envelope: str | None) -> Iterator[dict[str, Any]]:
