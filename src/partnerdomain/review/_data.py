@@ -123,6 +123,10 @@ def _partners(review: Review) -> list[dict[str, object]]:
         review.tiers,
         review.allocation,
     )
+    # One pass over the hours: Allocation.hours_for scans them all for each partner.
+    hours: dict[str, Decimal] = {}
+    for entry in allocation.hours:
+        hours[entry.partner_id] = hours.get(entry.partner_id, Decimal(0)) + entry.hours
     rows = []
     for partner in sorted(review.portfolio.partners, key=lambda p: p.id):
         pid = partner.id
@@ -174,7 +178,7 @@ def _partners(review: Review) -> list[dict[str, object]]:
         engagement = allocation.engagements.get(pid)
         if engagement is not None:
             row["engagement"] = engagement.value.value
-            row["hours"] = plain(allocation.hours_for(pid))
+            row["hours"] = plain(hours.get(pid, Decimal(0)))
             reasons += engagement.reasons
         row["reasons"] = [reason_data(r) for r in reasons]
         rows.append(row)
@@ -241,13 +245,7 @@ def review_data(review: Review, *, partners: bool = True) -> dict[str, object]:
                 else {seg.value: n for seg, n in review.triangle.counts.items()}
             ),
             "tiers": _tier_counts(review),
-            "engagement": {
-                level.value: len(review.allocation.members(level))
-                for level in sorted(
-                    {p.value for p in review.allocation.engagements.values()},
-                    key=lambda lv: lv.value,
-                )
-            },
+            "engagement": _engagement_counts(review),
             "risks": {sev.value: n for sev, n in review.risk_counts.items()},
         },
         "metrics": [_measure(m) for m in review.metrics.measures],
@@ -311,6 +309,13 @@ def review_data(review: Review, *, partners: bool = True) -> dict[str, object]:
     if partners:
         data["partners"] = _partners(review)
     return data
+
+
+def _engagement_counts(review: Review) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for placement in review.allocation.engagements.values():
+        counts[placement.value.value] = counts.get(placement.value.value, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def _tier_counts(review: Review) -> dict[str, int] | None:
