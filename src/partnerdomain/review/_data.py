@@ -71,14 +71,35 @@ def plain(value: object) -> object:  # noqa: PLR0911 - one branch per kind of va
     return str(value)
 
 
-def reason_data(reason: Reason) -> dict[str, object]:
-    """One reason as data."""
+def _facts(facts: Mapping[str, object], shared: dict[int, tuple[object, object]] | None) -> object:
+    if shared is None:
+        return plain(facts)
+    # Policies share one parameters mapping (and other frozen values) across the
+    # reasons of every partner: convert each shared mapping once per document. The
+    # cache holds the mapping itself, so its id cannot be reused while it lives.
+    out: dict[str, object] = {}
+    for key, value in facts.items():
+        if isinstance(value, Mapping) and len(value) > 3:
+            cached = shared.get(id(value))
+            if cached is None or cached[0] is not value:
+                cached = (value, plain(value))
+                shared[id(value)] = cached
+            out[key] = cached[1]
+        else:
+            out[key] = plain(value)
+    return out
+
+
+def reason_data(
+    reason: Reason, shared: dict[int, tuple[object, object]] | None = None
+) -> dict[str, object]:
+    """One reason as data (``shared`` caches converted mappings within one document)."""
     return {
         "code": reason.code,
         "policy": reason.policy,
         "quarter": str(reason.quarter),
         "text": reason.text,
-        "facts": plain(reason.facts),
+        "facts": _facts(reason.facts, shared),
     }
 
 
@@ -103,7 +124,9 @@ def _contributor_quarter(q: ContributorQuarter) -> dict[str, object]:
     }
 
 
-def risk_data(risk: Risk) -> dict[str, object]:
+def risk_data(
+    risk: Risk, shared: dict[int, tuple[object, object]] | None = None
+) -> dict[str, object]:
     """One risk as data."""
     return {
         "kind": risk.kind.value,
@@ -112,11 +135,11 @@ def risk_data(risk: Risk) -> dict[str, object]:
         "subject_id": risk.subject_id,
         "partner_id": risk.partner_id,
         "summary": risk.summary,
-        "reasons": [reason_data(r) for r in risk.reasons],
+        "reasons": [reason_data(r, shared) for r in risk.reasons],
     }
 
 
-def _partners(review: Review) -> list[dict[str, object]]:
+def _partners(review: Review, shared: dict[int, tuple[object, object]]) -> list[dict[str, object]]:
     bands, triangle, tiers, allocation = (
         review.bands,
         review.triangle,
@@ -180,12 +203,12 @@ def _partners(review: Review) -> list[dict[str, object]]:
             row["engagement"] = engagement.value.value
             row["hours"] = plain(hours.get(pid, Decimal(0)))
             reasons += engagement.reasons
-        row["reasons"] = [reason_data(r) for r in reasons]
+        row["reasons"] = [reason_data(r, shared) for r in reasons]
         rows.append(row)
     return rows
 
 
-def _staffing(review: Review) -> dict[str, object] | None:
+def _staffing(review: Review, shared: dict[int, tuple[object, object]]) -> dict[str, object] | None:
     plan = review.staffing
     if plan is None:
         return None
@@ -203,16 +226,16 @@ def _staffing(review: Review) -> dict[str, object] | None:
                 "funded": hire.funded,
                 "revenue": plain(hire.revenue),
                 "required": plain(hire.required),
-                "reasons": [reason_data(r) for r in hire.reasons],
+                "reasons": [reason_data(r, shared) for r in hire.reasons],
             }
             for hire in plan.hires
         ],
         "structure_changes": [
-            {"kind": change.kind, "reasons": [reason_data(r) for r in change.reasons]}
+            {"kind": change.kind, "reasons": [reason_data(r, shared) for r in change.reasons]}
             for change in plan.structure_changes
         ],
         "moves": len(plan.moves),
-        "reasons": [reason_data(r) for r in plan.reasons],
+        "reasons": [reason_data(r, shared) for r in plan.reasons],
     }
 
 
@@ -228,6 +251,7 @@ def review_data(review: Review, *, partners: bool = True) -> dict[str, object]:
             largest part of the document).
     """
     bands = review.bands
+    shared: dict[int, tuple[object, object]] = {}
     data: dict[str, object] = {
         "schema_version": SCHEMA_VERSION,
         "$schema": SCHEMA_ID,
@@ -285,12 +309,12 @@ def review_data(review: Review, *, partners: bool = True) -> dict[str, object]:
                 "partner_id": a.partner_id,
                 "manager_id": a.manager_id,
                 "role": a.role.value,
-                "reasons": [reason_data(r) for r in a.reasons],
+                "reasons": [reason_data(r, shared) for r in a.reasons],
             }
             for a in review.allocation.assignments
         ],
-        "staffing": _staffing(review),
-        "risks": [risk_data(r) for r in review.risks],
+        "staffing": _staffing(review, shared),
+        "risks": [risk_data(r, shared) for r in review.risks],
         "recommendations": [
             {
                 "rule_id": d.rule_id,
@@ -307,7 +331,7 @@ def review_data(review: Review, *, partners: bool = True) -> dict[str, object]:
         "notes": list(review.notes),
     }
     if partners:
-        data["partners"] = _partners(review)
+        data["partners"] = _partners(review, shared)
     return data
 
 
