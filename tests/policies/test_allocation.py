@@ -51,6 +51,15 @@ def test_hours_never_exceed_capacity_and_every_partner_gets_a_level(portfolio, d
         assert allocation.total_hours(manager.id) <= allocation.available[manager.id]
         assert allocation.total_hours(manager.id) <= hours[manager.id]
     assert all(h.hours >= 0 for h in allocation.hours)
+    # The indexed lookups agree with a scan of every entry.
+    for manager in portfolio.managers:
+        scanned = {h.partner_id: h.hours for h in allocation.hours if h.manager_id == manager.id}
+        assert allocation.hours_of(manager.id) == scanned
+        assert allocation.total_hours(manager.id) == sum(scanned.values(), Decimal(0))
+    for partner in portfolio.partners:
+        assert allocation.hours_for(partner.id) == sum(
+            (h.hours for h in allocation.hours if h.partner_id == partner.id), Decimal(0)
+        )
     managers = {m.id: m for m in portfolio.managers}
     load = {m: len(portfolio.partners_managed_by(m)) for m in managers}
     for assignment in allocation.assignments:

@@ -106,6 +106,9 @@ class HoursAllocation:
     reason: Reason
 
 
+_NO_HOURS: FrozenMap[str, Decimal] = FrozenMap()
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Allocation:
     """Where the partner team's time goes this quarter, and why.
@@ -133,6 +136,22 @@ class Allocation:
     available: FrozenMap[str, Decimal]
     offboarding: tuple[OffboardingRecommendation, ...] = ()
     rule_errors: tuple[Exception, ...] = ()
+    # Indexes of ``hours``, built once, so per-manager and per-partner lookups do not
+    # scan every entry on each call.
+    _by_manager: dict[str, FrozenMap[str, Decimal]] = attrs.field(init=False, repr=False)
+    _by_partner: dict[str, Decimal] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        """Index the hours by manager and by partner."""
+        by_manager: dict[str, dict[str, Decimal]] = {}
+        by_partner: dict[str, Decimal] = {}
+        for entry in self.hours:
+            by_manager.setdefault(entry.manager_id, {})[entry.partner_id] = entry.hours
+            by_partner[entry.partner_id] = (
+                by_partner.get(entry.partner_id, Decimal(0)) + entry.hours
+            )
+        object.__setattr__(self, "_by_manager", {m: FrozenMap(h) for m, h in by_manager.items()})
+        object.__setattr__(self, "_by_partner", by_partner)
 
     def level_of(self, partner_id: str) -> EngagementLevel:
         """Return the partner's engagement level.
@@ -148,15 +167,15 @@ class Allocation:
 
     def hours_of(self, manager_id: str) -> FrozenMap[str, Decimal]:
         """Return the hours ``manager_id`` spends on each of their partners."""
-        return FrozenMap((h.partner_id, h.hours) for h in self.hours if h.manager_id == manager_id)
+        return self._by_manager.get(manager_id, _NO_HOURS)
 
     def total_hours(self, manager_id: str) -> Decimal:
         """Return the hours allocated to ``manager_id`` in all (never above available)."""
-        return sum((h.hours for h in self.hours if h.manager_id == manager_id), Decimal(0))
+        return sum(self.hours_of(manager_id).values(), Decimal(0))
 
     def hours_for(self, partner_id: str) -> Decimal:
         """Return the hours all managers together spend on ``partner_id``."""
-        return sum((h.hours for h in self.hours if h.partner_id == partner_id), Decimal(0))
+        return self._by_partner.get(partner_id, Decimal(0))
 
     def members(self, level: EngagementLevel) -> tuple[str, ...]:
         """Return the partners at ``level``, by id."""

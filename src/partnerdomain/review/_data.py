@@ -146,10 +146,6 @@ def _partners(review: Review, shared: dict[int, tuple[object, object]]) -> list[
         review.tiers,
         review.allocation,
     )
-    # One pass over the hours: Allocation.hours_for scans them all for each partner.
-    hours: dict[str, Decimal] = {}
-    for entry in allocation.hours:
-        hours[entry.partner_id] = hours.get(entry.partner_id, Decimal(0)) + entry.hours
     rows = []
     for partner in sorted(review.portfolio.partners, key=lambda p: p.id):
         pid = partner.id
@@ -201,7 +197,7 @@ def _partners(review: Review, shared: dict[int, tuple[object, object]]) -> list[
         engagement = allocation.engagements.get(pid)
         if engagement is not None:
             row["engagement"] = engagement.value.value
-            row["hours"] = plain(hours.get(pid, Decimal(0)))
+            row["hours"] = plain(allocation.hours_for(pid))
             reasons += engagement.reasons
         row["reasons"] = [reason_data(r, shared) for r in reasons]
         rows.append(row)

@@ -341,14 +341,10 @@ def _managers(
     portfolio: Portfolio, allocation: Allocation, staffing: StaffingPlan | None
 ) -> tuple[ManagerSummary, ...]:
     loads = {load.manager_id: load for load in (staffing.loads if staffing else ())}
-    # One pass over the hours: Allocation.hours_of scans them all for each manager.
-    by_manager: dict[str, dict[str, Decimal]] = {}
-    for entry in allocation.hours:
-        by_manager.setdefault(entry.manager_id, {})[entry.partner_id] = entry.hours
     engagements = allocation.engagements
     out = []
     for manager in sorted(portfolio.managers, key=lambda m: m.id):
-        hours = by_manager.get(manager.id, {})
+        hours = allocation.hours_of(manager.id)
         levels: dict[EngagementLevel, int] = {}
         for partner_id in hours:
             level = engagements[partner_id].value
