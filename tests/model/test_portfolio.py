@@ -88,6 +88,24 @@ class TestIntegrity:
         )
         assert found == expected
 
+    @given(portfolios(), st.data())
+    def test_removing_deals_reports_every_activity_logged_against_them(self, portfolio, data):
+        ids = [o.id for o in portfolio.opportunities]
+        removed = set(data.draw(st.lists(st.sampled_from(ids), unique=True))) if ids else set()
+        expected = sorted(
+            (kind, sid, target)
+            for kind, sid, field, target in references(portfolio)
+            if field == "opportunity_id" and target in removed
+        )
+        kept = [o for o in portfolio.opportunities if o.id not in removed]
+        if not expected:
+            assert attrs.evolve(portfolio, opportunities=kept).opportunities == tuple(kept)
+            return
+        with pytest.raises(ReferentialIntegrityError) as info:
+            attrs.evolve(portfolio, opportunities=kept)
+        found = sorted((d.source_kind, d.source_id, d.target_id) for d in info.value.dangling)
+        assert found == expected
+
     @given(portfolios(min_partners=1))
     def test_duplicate_ids_are_reported(self, portfolio):
         twice = (*portfolio.partners, portfolio.partners[0])
@@ -105,6 +123,13 @@ class TestIntegrity:
         with pytest.raises(ReferentialIntegrityError, match="USD") as info:
             attrs.evolve(portfolio, opportunities=(foreign, *portfolio.opportunities[1:]))
         assert len(info.value.currency_problems) == 1
+
+    def test_a_zero_quota_in_another_currency_is_still_reported(self):
+        from partnerdomain import AccountExecutive
+
+        ae = AccountExecutive(id="AE-1", name="Ann", quota=Money(0, "USD"))
+        with pytest.raises(ReferentialIntegrityError, match="quota is in USD"):
+            Portfolio(as_of=date(2026, 9, 30), currency="EUR", account_executives=[ae])
 
     def test_the_error_lists_every_problem_not_only_the_first(self):
         from partnerdomain import DealSource, Opportunity, OpportunityStage

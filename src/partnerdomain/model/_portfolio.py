@@ -25,6 +25,8 @@ from partnerdomain.model._partner import Partner
 from partnerdomain.model._people import AccountExecutive, PartnerManager
 
 if TYPE_CHECKING:
+    from collections.abc import Set as AbstractSet
+
     from attrs import Attribute
 
 __all__ = ["Portfolio"]
@@ -165,8 +167,14 @@ class Portfolio:
             ("mdf payment", self.mdf_payments),
         ):
             self._index(kind, items, duplicates)
-        dangling = self._dangling(partners, managers, aes, opportunities)
-        currency_problems = self._currency_problems()
+        # The quick checks look at each distinct value once; only when they find a
+        # problem does the detailed walk name every record that has it.
+        dangling = (
+            []
+            if self._references_resolve(partners, managers, aes, opportunities)
+            else self._dangling(partners, managers, aes, opportunities)
+        )
+        currency_problems = [] if self._one_currency() else self._currency_problems()
         if duplicates or dangling or currency_problems:
             raise ReferentialIntegrityError(dangling, duplicates, currency_problems)
         object.__setattr__(self, "_partners_by_id", partners)
@@ -184,6 +192,44 @@ class Portfolio:
                 DuplicateId(kind=kind, id=i, count=n) for i, n in sorted(counts.items()) if n > 1
             )
         return index
+
+    def _references_resolve(
+        self,
+        partners: Mapping[str, Partner],
+        managers: Mapping[str, PartnerManager],
+        aes: Mapping[str, AccountExecutive],
+        opportunities: Mapping[str, Opportunity],
+    ) -> bool:
+        """Say whether every reference :meth:`_dangling` checks points at something."""
+        people = managers.keys() | aes.keys()
+        checks: tuple[tuple[set[str | None], AbstractSet[str]], ...] = (
+            ({m for p in self.partners for m in p.managers.values()}, managers.keys()),
+            ({o.partner_id for o in self.opportunities}, partners.keys()),
+            ({o.account_executive_id for o in self.opportunities}, aes.keys()),
+            ({o.partner_manager_id for o in self.opportunities}, managers.keys()),
+            ({a.actor_id for a in self.activities}, people),
+            ({a.partner_id for a in self.activities}, partners.keys()),
+            ({a.opportunity_id for a in self.activities}, opportunities.keys()),
+            ({c.partner_id for c in self.commitments}, partners.keys()),
+            ({c.owner_id for c in self.commitments}, people),
+            ({i.partner_id for i in self.invoices}, partners.keys()),
+            ({m.partner_id for m in self.mdf_payments}, partners.keys()),
+        )
+        for referenced, known in checks:
+            referenced.discard(None)
+            if not referenced <= known:
+                return False
+        return True
+
+    def _one_currency(self) -> bool:
+        """Say whether every amount is in the portfolio's currency."""
+        currencies = {o.amount.currency for o in self.opportunities}
+        currencies.update(
+            ae.quota.currency for ae in self.account_executives if ae.quota is not None
+        )
+        currencies.update(i.amount.currency for i in self.invoices)
+        currencies.update(m.amount.currency for m in self.mdf_payments)
+        return currencies <= {self.currency}
 
     def _dangling(  # noqa: C901 - one plain loop per kind of entity reads best
         self,

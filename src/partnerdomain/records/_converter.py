@@ -114,6 +114,49 @@ def day(value: object) -> date:
     raise Refused("a date such as '2026-03-31'")
 
 
+# Memos for the generated readers. A CRM export repeats the same days, amounts and
+# reference ids over and over: parsing each distinct value once is faster, and sharing
+# the (immutable) results keeps a million loaded deals small. Each memo is emptied when
+# it reaches its limit, so a long-running process never grows one without bound.
+_MEMO_LIMIT = 1 << 16
+_DAYS: dict[str, date] = {}
+_STAMP_DAYS: dict[str, date] = {}
+_MONEY: dict[tuple[str, str], Money] = {}
+
+
+def memo_day(value: object) -> date:
+    """:func:`day`, remembered: the generated readers look in ``_DAYS`` first."""
+    result = day(value)
+    if value.__class__ is str:
+        if len(_DAYS) >= _MEMO_LIMIT:
+            _DAYS.clear()
+        _DAYS[value] = result
+    return result
+
+
+def memo_stamp_day(value: object) -> date:
+    """:func:`stamp_day`, remembered in ``_STAMP_DAYS``."""
+    result = stamp_day(value)
+    if len(_STAMP_DAYS) >= _MEMO_LIMIT:
+        _STAMP_DAYS.clear()
+    _STAMP_DAYS[value] = result  # type: ignore[index]  # stamp_day accepts strings only
+    return result
+
+
+def memo_money(value: object, currency: str) -> Money:
+    """``Money(amount(value), currency)``, remembered in ``_MONEY`` for textual amounts.
+
+    Only strings are remembered: ``Decimal("5")`` and ``Decimal("5.00")`` are equal
+    keys but must stay distinct amounts, so that a record is written back as read.
+    """
+    money = Money(amount(value), currency)
+    if value.__class__ is str and currency.__class__ is str:
+        if len(_MONEY) >= _MEMO_LIMIT:
+            _MONEY.clear()
+        _MONEY[value, currency] = money
+    return money
+
+
 def stamp(value: object) -> datetime:
     """Accept an ISO timestamp with an offset, e.g. ``2026-03-31T17:04:11.000+0000``."""
     if value.__class__ is str and _STAMP.fullmatch(value):

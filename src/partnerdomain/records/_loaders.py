@@ -72,14 +72,20 @@ def _bad_file(file: Path, value: object, expected: str) -> RecordError:
     return RecordError(str(file), [RecordProblem(field="*", value=value, expected=expected)])
 
 
+# One decoder for every line: json.loads(..., parse_float=Decimal) would build a new one
+# per call, which costs more than decoding a short record.
+_DECODE = json.JSONDecoder(parse_float=Decimal).decode
+
+
 def _json_lines(file: Path) -> Iterator[dict[str, Any]]:
+    decode = _DECODE
     try:
         with file.open(encoding="utf-8-sig") as lines:
             for number, line in enumerate(lines, start=1):
                 if not line.strip():
                     continue
                 try:
-                    yield json.loads(line, parse_float=Decimal)
+                    yield decode(line)
                 except ValueError as exc:
                     raise _bad_file(
                         file, line[:80], f"a JSON record on line {number} ({exc})"

@@ -12,6 +12,7 @@ detailed rules when the fast path cannot decide.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -30,6 +31,7 @@ from partnerdomain.model import (
     freeze_json,
     thaw_json,
 )
+from partnerdomain.model._frozenmap import EMPTY
 from partnerdomain.records import _converter as c
 from partnerdomain.records._schema import attribute_types
 
@@ -444,7 +446,12 @@ class Plan:
             "Money": Money,
             "Capacity": Capacity,
             "FrozenMap": FrozenMap,
-            "EMPTY": FrozenMap(),
+            # The model's own empty mapping: its converter passes it through untouched.
+            "EMPTY": EMPTY,
+            "DAYS": c._DAYS.get,  # noqa: SLF001 - the converter's memos, read inline
+            "STAMP_DAYS": c._STAMP_DAYS.get,  # noqa: SLF001
+            "MONEY": c._MONEY.get,  # noqa: SLF001
+            "intern": sys.intern,
             "KNOWN": self.known,
             "_members": _members,
         }
@@ -497,7 +504,7 @@ class Plan:
                 put("        if not cur_absent: raise _Slow")
                 put(f"        {var} = {fallback}" if fallback else "        raise _Slow")
                 put("    else:")
-                put(f"        {var} = Money(c.amount(v), cur)")
+                put(f"        {var} = MONEY((v, cur)) or c.memo_money(v, cur)")
             elif kind == "manager":
                 put(f"    {var} = {{}}")
                 for slot in slots:
@@ -518,7 +525,11 @@ class Plan:
                 put(f"    if {'v is None' if kind in _LIST_KINDS else absent}:")
                 put(f"        {var} = {fallback}" if fallback else "        raise _Slow")
                 put("    else:")
-                put(f"        {var} = {self._decode_expr(first, n, ns)}")
+                if kind == "text" and attr != "id" and attr.endswith("_id"):
+                    # A reference repeats on many records: keep one copy of each id.
+                    put(f"        {var} = intern(v) if v.__class__ is str else v")
+                else:
+                    put(f"        {var} = {self._decode_expr(first, n, ns)}")
                 if first.key in m.timestamps:
                     ns["SUFFIX"] = m.timestamp_suffix
                     put(f"        if v != {var}.isoformat() + SUFFIX: raise _Slow")
@@ -556,7 +567,9 @@ class Plan:
                 else "v if v.__class__ is int else c.integer(v)"
             )
         if kind == "date":
-            return "c.stamp_day(v)" if slot.key in m.timestamps else "c.day(v)"
+            if slot.key in m.timestamps:
+                return "STAMP_DAYS(v) or c.memo_stamp_day(v)"
+            return "DAYS(v) or c.memo_day(v)"
         if kind == "enum":
             ns[f"V{n}"] = self.read_vocab[slot.key]
             return f"V{n}[v]"
