@@ -2,6 +2,7 @@
 
 from datetime import time
 
+import attrs
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -173,6 +174,8 @@ def test_arbitrary_json_either_becomes_a_valid_entity_or_raises_a_record_error(
         assert outcome.problems
     else:
         assert isinstance(outcome, entity_type)
+        attrs.validate(outcome)  # the generated readers skip no check of the entity's own
+        assert attrs.evolve(outcome) == outcome  # and the entity's __init__ accepts it too
 
 
 def read_or_error(entity_type, record, profile):

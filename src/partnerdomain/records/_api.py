@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 import attrs
 
 from partnerdomain.exceptions import RecordError, RecordProblem
+from partnerdomain.model._bulk import collector_paused
 from partnerdomain.records._profiles import GENERIC, Profile, get_profile
 
 if TYPE_CHECKING:
@@ -131,19 +132,22 @@ def from_records(
     rejects: list[Reject] = []
     keep = entities.append
     collect = on_error == "collect"
-    for index, record in enumerate(records):
-        # The generated fast path first; the detailed path decides when it gives up.
-        try:
-            keep(fast(record))
-            continue
-        except Exception:  # noqa: BLE001, S110 - any failure hands over to the detailed path
-            pass
-        try:
-            keep(detailed(record, index))
-        except RecordError as exc:
-            if not collect:
-                raise
-            rejects.append(Reject(index=index, record=record, error=exc))
+    # Entities form no reference cycles: the collector need not scan them while they
+    # are being built (see collector_paused).
+    with collector_paused():
+        for index, record in enumerate(records):
+            # The generated fast path first; the detailed path decides when it gives up.
+            try:
+                keep(fast(record))
+                continue
+            except Exception:  # noqa: BLE001, S110 - any failure hands over to the detailed path
+                pass
+            try:
+                keep(detailed(record, index))
+            except RecordError as exc:
+                if not collect:
+                    raise
+                rejects.append(Reject(index=index, record=record, error=exc))
     return ImportResult(entities=tuple(entities), rejects=tuple(rejects))
 
 

@@ -1,0 +1,72 @@
+"""The quick acceptance forms of the validators never accept what a validator refuses."""
+
+from datetime import UTC, date, datetime
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from partnerdomain.exceptions import ValidationError
+from partnerdomain.model import _validate as v
+from partnerdomain.model._frozenmap import EMPTY, FrozenMap
+
+
+@attrs.define
+class Holder:
+    value: object = None
+
+
+FIELD = attrs.fields(Holder).value
+
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-3, max_value=3),
+    st.text(max_size=4),
+    st.sampled_from(["", " ", "\t", "x", " x "]),
+    st.dates(),
+    st.datetimes(),
+    st.decimals(allow_nan=False, max_value=3, min_value=-3),
+    st.sampled_from([EMPTY, FrozenMap({"a": 1}), {}, {"a": 1}, (), [], b"x"]),
+)
+
+
+def accepts(validator, value):
+    try:
+        validator(Holder(), FIELD, value)
+    except ValidationError:
+        return False
+    return True
+
+
+def quick(validator, value):
+    """Evaluate the validator's quick form on ``value``, as the generated readers do."""
+    expression = v.ACCEPTS[validator].format("value")
+    return eval(expression, dict(v.ACCEPTS_NAMESPACE), {"value": value})  # noqa: S307 - our own constant expressions
+
+
+@pytest.mark.parametrize("validator", list(v.ACCEPTS), ids=lambda f: f.__name__)
+@given(value=VALUES)
+def test_a_quick_form_accepts_only_what_its_validator_accepts(validator, value):
+    if quick(validator, value):
+        assert accepts(validator, value)
+
+
+def test_the_quick_forms_accept_the_common_values():
+    # They exist to save the call on good values: each must accept its usual case.
+    usual = {
+        v.entity_id: "P-1",
+        v.optional_entity_id: None,
+        v.text: "Acme",
+        v.optional_text: "Acme",
+        v.any_text: "",
+        v.a_date: date(2026, 1, 1),
+        v.optional_date: None,
+        v.non_negative_int: 0,
+        v.a_bool: False,
+        v.custom_fields: EMPTY,
+    }
+    assert usual.keys() == v.ACCEPTS.keys()
+    assert all(quick(validator, value) for validator, value in usual.items())
+    assert not quick(v.a_date, datetime(2026, 1, 1, tzinfo=UTC))
