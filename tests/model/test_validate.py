@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from partnerdomain.exceptions import ValidationError
+from partnerdomain.model import DealSource, OpportunityStage, PartnerStage, TeamRole
 from partnerdomain.model import _validate as v
 from partnerdomain.model._frozenmap import EMPTY, FrozenMap
 
@@ -29,6 +30,8 @@ VALUES = st.one_of(
     st.datetimes(),
     st.decimals(allow_nan=False, max_value=3, min_value=-3),
     st.sampled_from([EMPTY, FrozenMap({"a": 1}), {}, {"a": 1}, (), [], b"x"]),
+    st.sampled_from([*DealSource, *OpportunityStage, *PartnerStage, *TeamRole]),
+    st.sampled_from([m.value for m in DealSource]),
 )
 
 
@@ -67,6 +70,13 @@ def test_the_quick_forms_accept_the_common_values():
         v.a_bool: False,
         v.custom_fields: EMPTY,
     }
-    assert usual.keys() == v.ACCEPTS.keys()
     assert all(quick(validator, value) for validator, value in usual.items())
+    enums = [v.member_of(kind) for kind in (DealSource, OpportunityStage, TeamRole)]
+    assert quick(enums[0], DealSource.DIRECT)
+    assert not quick(enums[0], "direct")
+    assert not quick(enums[1], DealSource.DIRECT)
+    assert (
+        v.ACCEPTS.keys() - set(usual) - {check for check in v.ACCEPTS if check.__name__ == "check"}
+        == set()
+    )
     assert not quick(v.a_date, datetime(2026, 1, 1, tzinfo=UTC))

@@ -24,6 +24,15 @@ V = TypeVar("V")
 
 Validator = Callable[[Any, "Attribute[Any]", Any], None]
 
+#: Quick acceptance tests of validators, as Python expressions over ``{0}``, for code
+#: generated to build many entities (the records readers). Each is true only for values
+#: its validator accepts (it may be stricter: ``a_date`` accepts date subclasses, its
+#: quick form only ``date`` itself); where it is false the generated code calls the
+#: validator, which decides and names the problem. The names the forms use are in
+#: :data:`ACCEPTS_NAMESPACE`. Filled below and by :func:`member_of`.
+ACCEPTS: dict[Validator, str] = {}
+ACCEPTS_NAMESPACE: dict[str, object] = {}
+
 
 def fail(
     instance: object, attribute: Attribute[Any] | str, value: object, expected: str
@@ -96,6 +105,10 @@ def member_of(enum: type[E]) -> Validator:
         if not isinstance(value, enum):
             fail(instance, attribute, value, expected)
 
+    # An enum with members cannot be subclassed: its members' class is the enum itself.
+    name = f"enum_{enum.__module__}_{enum.__qualname__}".replace(".", "_")
+    ACCEPTS_NAMESPACE[name] = enum
+    ACCEPTS[check] = f"{{0}}.__class__ is {name}"
     return check
 
 
@@ -239,24 +252,19 @@ def tuple_of(cls: type[Any], what: str) -> Validator:
     return check
 
 
-#: Quick acceptance tests of the plain validators, as Python expressions over ``{0}``,
-#: for code generated to build many entities (the records readers). Each is true only
-#: for values its validator accepts (it may be stricter: ``a_date`` accepts date
-#: subclasses, the quick form only ``date`` itself); where it is false the generated
-#: code calls the validator, which decides and names the problem. The names the forms
-#: use (``date``, ``EMPTY``) must be in the generated code's namespace, see
-#: :data:`ACCEPTS_NAMESPACE`.
 _ID = "(type({0}) is str and {0} != '' and not {0}.isspace())"
-ACCEPTS: dict[Validator, str] = {
-    entity_id: _ID,
-    optional_entity_id: "({0} is None or " + _ID + ")",
-    text: _ID,
-    optional_text: "({0} is None or " + _ID + ")",
-    any_text: "type({0}) is str",
-    a_date: "{0}.__class__ is date",
-    optional_date: "({0} is None or {0}.__class__ is date)",
-    non_negative_int: "(type({0}) is int and {0} >= 0)",
-    a_bool: "type({0}) is bool",
-    custom_fields: "{0} is EMPTY",
-}
-ACCEPTS_NAMESPACE: dict[str, object] = {"date": date, "EMPTY": EMPTY}
+ACCEPTS.update(
+    {
+        entity_id: _ID,
+        optional_entity_id: "({0} is None or " + _ID + ")",
+        text: _ID,
+        optional_text: "({0} is None or " + _ID + ")",
+        any_text: "type({0}) is str",
+        a_date: "{0}.__class__ is date",
+        optional_date: "({0} is None or {0}.__class__ is date)",
+        non_negative_int: "(type({0}) is int and {0} >= 0)",
+        a_bool: "type({0}) is bool",
+        custom_fields: "{0} is EMPTY",
+    }
+)
+ACCEPTS_NAMESPACE.update({"date": date, "EMPTY": EMPTY})
