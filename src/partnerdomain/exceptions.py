@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -336,6 +336,7 @@ class RecordError(PartnerDomainError, ValueError):
         problems: Every problem found, one per field.
         index: The record's position in its input (0-based), when known.
         record_id: The record's id as the CRM knows it, when it could be read.
+        source: The file the record came from, when it came from one.
     """
 
     def __init__(
@@ -344,13 +345,18 @@ class RecordError(PartnerDomainError, ValueError):
         problems: Iterable[RecordProblem],
         index: int | None = None,
         record_id: str | None = None,
+        *,
+        source: str | None = None,
     ) -> None:
         """Build the error from the entity type, the problems and where the record was."""
         self.entity = entity
         self.problems = tuple(problems)
         self.index = index
         self.record_id = record_id
-        where = [] if index is None else [f"record {index}"]
+        self.source = source
+        where = [] if source is None else [f"in {source}"]
+        if index is not None:
+            where.append(f"record {index}")
         if record_id is not None:
             where.append(f"id {record_id!r}")
         place = f" ({', '.join(where)})" if where else ""
@@ -359,11 +365,25 @@ class RecordError(PartnerDomainError, ValueError):
         msg = f"{entity} record{place} has {count} problem(s):\n  {lines}"
         super().__init__(msg)
 
-    def __reduce__(
-        self,
-    ) -> tuple[type[RecordError], tuple[str, tuple[RecordProblem, ...], int | None, str | None]]:
+    def in_source(self, source: str) -> RecordError:
+        """Return the same error, saying which file the record came from."""
+        return type(self)(self.entity, self.problems, self.index, self.record_id, source=source)
+
+    def __reduce__(self) -> tuple[Any, ...]:
         """Pickle with the constructor's arguments."""
-        return (type(self), (self.entity, self.problems, self.index, self.record_id))
+        args = (self.entity, self.problems, self.index, self.record_id, self.source)
+        return (_record_error, (type(self), *args))
+
+
+def _record_error(  # noqa: PLR0913, PLR0917 - RecordError's arguments, for unpickling
+    cls: type[RecordError],
+    entity: str,
+    problems: tuple[RecordProblem, ...],
+    index: int | None,
+    record_id: str | None,
+    source: str | None,
+) -> RecordError:
+    return cls(entity, problems, index, record_id, source=source)
 
 
 class ReasonKind(StrEnum):

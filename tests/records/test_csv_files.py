@@ -39,7 +39,8 @@ def test_a_repeated_column_is_refused_because_it_would_hide_a_value(tmp_path):
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
 def test_text_that_is_not_utf8_is_a_record_error_naming_the_file(tmp_path, suffix):
     path = tmp_path / f"latin1{suffix}"
-    path.write_bytes(HEADER + "P-1,Acmé,msp,active,2026-01-01\n".encode("latin-1"))
+    text = '{"name": "Acmé"}\n' if suffix == ".jsonl" else "P-1,Acmé,msp,active,2026-01-01\n"
+    path.write_bytes((b"" if suffix == ".jsonl" else HEADER) + text.encode("latin-1"))
     with pytest.raises(RecordError, match="UTF-8") as info:
         list(read_records(path))
     assert str(path) in str(info.value)

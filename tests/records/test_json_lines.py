@@ -1,0 +1,103 @@
+"""JSON Lines read the same, exactly, whether or not orjson (the ``fast`` extra) is there."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from partnerdomain.exceptions import RecordError
+from partnerdomain.records import _loaders, read_records
+
+
+def test_the_fast_reader_is_installed_with_the_test_extra():
+    # Both paths are tested below: this one must really be the fast one.
+    assert _loaders._fast_json() is not None
+
+
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)  # past 64 bits too: orjson refuses those
+    | st.decimals(allow_nan=False, allow_infinity=False, places=3)
+    | st.text(alphabet=st.characters(exclude_categories=["Cs"]))  # \u2028 and friends included
+)
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+RECORDS = st.lists(st.dictionaries(st.text(max_size=8), JSON, max_size=6), max_size=6)
+
+
+def to_json(value):
+    """JSON text for a value, writing a Decimal as the number it is (json cannot)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        items = (f"{json.dumps(k, ensure_ascii=False)}: {to_json(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(to_json(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write(path, records, *, ending="\n", bom=False):
+    text = "".join(to_json(r) + ending for r in records)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+
+
+def read_both(path, monkeypatch):
+    fast = list(read_records(path))
+    with monkeypatch.context() as patch:
+        patch.setattr(_loaders, "_fast_json", lambda: None)
+        plain = list(read_records(path))
+    return fast, plain
+
+
+@given(records=RECORDS, ending=st.sampled_from(["\n", "\r\n", "\r"]), bom=st.booleans())
+def test_both_readers_give_the_same_exact_records(tmp_path_factory, records, ending, bom):
+    path = tmp_path_factory.mktemp("lines") / "records.jsonl"
+    write(path, records, ending=ending, bom=bom)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast, plain = read_both(path, monkeypatch)
+    assert fast == plain == records
+    assert [repr(r) for r in fast] == [repr(r) for r in plain]  # Decimal("1.10") stays 1.10
+
+
+def test_a_number_with_a_fraction_is_the_exact_decimal_of_its_text(tmp_path, monkeypatch):
+    path = tmp_path / "deals.jsonl"
+    path.write_text('{"Id": "O-1", "Amount": 1234.10, "Count": 3}\n', encoding="utf-8")
+    fast, plain = read_both(path, monkeypatch)
+    assert fast == plain == [{"Id": "O-1", "Amount": Decimal("1234.10"), "Count": 3}]
+    assert str(fast[0]["Amount"]) == "1234.10"
+
+
+@pytest.mark.parametrize("bad", [b"{not json}\n", b'{"a": 1} {"b": 2}\n', b"[1, 2\n"])
+def test_a_bad_line_is_named_by_its_number_on_both_paths(tmp_path, monkeypatch, bad):
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b'{"a": 1}\n\n' + bad)
+    for fast in (_loaders._fast_json, lambda: None):
+        monkeypatch.setattr(_loaders, "_fast_json", fast)
+        with pytest.raises(RecordError, match="line 3") as info:
+            list(read_records(path))
+        assert str(path) in str(info.value)
+
+
+def test_load_portfolio_names_the_file_of_a_bad_record(tmp_path):
+    import pickle
+    from datetime import date
+
+    from partnerdomain.records import load_portfolio
+
+    path = tmp_path / "partners.jsonl"
+    path.write_text('{"id": "P-1", "name": " ", "partner_type": "msp"}\n', encoding="utf-8")
+    with pytest.raises(RecordError) as info:
+        load_portfolio(as_of=date(2026, 9, 30), currency="EUR", partners=path)
+    error = info.value
+    assert error.source == str(path)
+    assert str(error).startswith(f"Partner record (in {path}, record 0")
+    assert pickle.loads(pickle.dumps(error)).source == str(path)
