@@ -247,3 +247,24 @@ class TestPromisesAndMoney:
         assert act.note == ""
         with pytest.raises(ValidationError, match="ActivityKind"):
             Activity(id="A", actor_id="AE-1", kind="call", occurred_on=DAY)
+
+
+def test_reprs_do_not_depend_on_the_hash_seed():
+    import subprocess
+    import sys
+
+    code = (
+        "from partnerdomain.model import PartnerManager;"
+        "print(repr(PartnerManager(id='M-1', name='Ann')))"
+    )
+    reprs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2, 3)
+    }
+    assert len(reprs) == 1

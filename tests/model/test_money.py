@@ -116,6 +116,11 @@ class TestOperations:
         with pytest.raises(TypeError, match="int or a Decimal"):
             m * 1.5  # type: ignore[operator]
 
+    @pytest.mark.parametrize("zero", [0, Decimal(0), Decimal("-0.00")])
+    def test_dividing_by_zero_says_which_amount(self, zero):
+        with pytest.raises(ZeroDivisionError, match=r"cannot divide 10\.00 EUR by zero"):
+            Money("10.00", "EUR") / zero
+
     def test_total_refuses_a_foreign_currency(self):
         with pytest.raises(CurrencyMismatchError):
             Money.total([Money(1, "EUR"), Money(1, "USD")], "EUR")

@@ -310,8 +310,16 @@ class Money:
     __rmul__ = __mul__
 
     def __truediv__(self, divisor: Decimal | int) -> Money:
-        """Divide by an ``int`` or a ``Decimal`` (never a float)."""
-        return Money(self.amount / _factor(divisor, "/"), self.currency)
+        """Divide by an ``int`` or a ``Decimal`` (never a float).
+
+        Raises:
+            ZeroDivisionError: If ``divisor`` is zero, saying which amount it was.
+        """
+        factor = _factor(divisor, "/")
+        if not factor:
+            msg = f"cannot divide {self.amount} {self.currency} by zero"
+            raise ZeroDivisionError(msg)
+        return Money(self.amount / factor, self.currency)
 
     def __neg__(self) -> Money:
         """Return the same amount with the opposite sign."""

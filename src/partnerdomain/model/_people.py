@@ -41,6 +41,11 @@ def _as_types(value: Iterable[PartnerType]) -> frozenset[PartnerType]:
     return v.as_frozenset(value)
 
 
+def _types_repr(value: frozenset[PartnerType]) -> str:
+    # A set's own repr follows the string hash seed; this one reads the same every run.
+    return f"frozenset({{{', '.join(repr(t) for t in sorted(value, key=str))}}})"
+
+
 def _check_role(instance: PartnerManager, attribute: Attribute[TeamRole], value: object) -> None:
     v.member_of(TeamRole)(instance, attribute, value)
     is_psm = isinstance(instance, PartnerSuccessManager)
@@ -92,7 +97,10 @@ class PartnerManager:
     name: str = attrs.field(validator=v.text)
     role: TeamRole = attrs.field(default=TeamRole.PARTNER_MANAGER, validator=_check_role)
     competencies: frozenset[PartnerType] = attrs.field(
-        default=frozenset(PartnerType), converter=_as_types, validator=v.enum_set(PartnerType)
+        default=frozenset(PartnerType),
+        converter=_as_types,
+        validator=v.enum_set(PartnerType),
+        repr=_types_repr,
     )
     languages: tuple[str, ...] = attrs.field(
         default=(), converter=v.as_str_tuple, validator=v.codes

@@ -207,11 +207,14 @@ def flags(value: object) -> FrozenMap[str, bool]:
     raise Refused("an object of checklist items to true/false")
 
 
+_DECODE_JSON = json.JSONDecoder(parse_float=Decimal).decode
+
+
 def parse_json_text(value: object) -> object:
     """Parse a JSON text held in a text field; leave anything else (or bad JSON) alone."""
     if value.__class__ is str:
         try:
-            return json.loads(value, parse_float=Decimal)
+            return _DECODE_JSON(value)
         except ValueError:
             return value
     return value
