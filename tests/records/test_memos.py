@@ -45,3 +45,4 @@ def test_repeated_values_are_shared_and_the_memos_stay_bounded(monkeypatch):
     assert len(converter._DAYS) <= 8
     assert len(converter._MONEY) <= 8
     assert len(converter._STAMP_DAYS) <= 8
+    assert len(converter._TEXTS) <= 8

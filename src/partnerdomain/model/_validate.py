@@ -120,6 +120,7 @@ def optional_member_of(enum: type[E]) -> Validator:
         if value is not None:
             inner(instance, attribute, value)
 
+    ACCEPTS[check] = "({0} is None or " + ACCEPTS[inner].format("{0}") + ")"
     return check
 
 

@@ -122,6 +122,7 @@ _MEMO_LIMIT = 1 << 16
 _DAYS: dict[str, date] = {}
 _STAMP_DAYS: dict[str, date] = {}
 _MONEY: dict[tuple[str, str], Money] = {}
+_TEXTS: dict[tuple[Callable[[object], object], str], object] = {}
 
 
 def memo_day(value: object) -> date:
@@ -140,6 +141,20 @@ def memo_stamp_day(value: object) -> date:
     if len(_STAMP_DAYS) >= _MEMO_LIMIT:
         _STAMP_DAYS.clear()
     _STAMP_DAYS[value] = result  # type: ignore[index]  # stamp_day accepts strings only
+    return result
+
+
+def memo_text(decode: Callable[[object], object], value: object) -> object:
+    """``decode(value)``, remembered in ``_TEXTS`` for a text value.
+
+    The result must be immutable, since it is shared: a checklist's ``FrozenMap``, a
+    tuple of codes.
+    """
+    result = decode(value)
+    if value.__class__ is str:
+        if len(_TEXTS) >= _MEMO_LIMIT:
+            _TEXTS.clear()
+        _TEXTS[decode, value] = result
     return result
 
 
@@ -208,6 +223,16 @@ def flags(value: object) -> FrozenMap[str, bool]:
 
 
 _DECODE_JSON = json.JSONDecoder(parse_float=Decimal).decode
+
+
+def strings_text(value: object) -> tuple[str, ...]:
+    """Codes held as a multi-select text, ``"en;de"``, as a tuple of strings."""
+    return strings(split_text(value))
+
+
+def flags_json_text(value: object) -> FrozenMap[str, bool]:
+    """A checklist held as JSON text, as a frozen mapping of item names to flags."""
+    return flags(parse_json_text(value))
 
 
 def parse_json_text(value: object) -> object:

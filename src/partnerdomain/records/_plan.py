@@ -453,6 +453,7 @@ class Plan:
             "DAYS": c._DAYS.get,  # noqa: SLF001 - the converter's memos, read inline
             "STAMP_DAYS": c._STAMP_DAYS.get,  # noqa: SLF001
             "MONEY": c._MONEY.get,  # noqa: SLF001
+            "TEXTS": c._TEXTS.get,  # noqa: SLF001
             "intern": sys.intern,
             "KNOWN": self.known,
             "_members": _members,
@@ -512,7 +513,8 @@ class Plan:
                 for slot in slots:
                     ns[f"R_{slot.sub}"] = TeamRole(str(slot.sub))
                     put(f"    v = g({self.names[slot.key]!r})")
-                    put(f"    if not ({absent}): {var}[R_{slot.sub}] = v")
+                    keep = "intern(v) if v.__class__ is str else v"  # ids repeat: one copy
+                    put(f"    if not ({absent}): {var}[R_{slot.sub}] = {keep}")
             elif kind == "capacity":
                 parts = []
                 for slot in slots:
@@ -623,13 +625,16 @@ class Plan:
             return f"_members(V{n}, c.split_text(v))" if m.multi_select else f"_members(V{n}, v)"
         if kind == "codes":
             # A list is copied as it is: the entity's validator refuses any bad item.
+            # Texts repeat ("en;de" on many records): each is split once, and shared.
             return (
-                "c.strings(c.split_text(v))"
+                "TEXTS((c.strings_text, v)) or c.memo_text(c.strings_text, v)"
                 if m.multi_select
                 else "tuple(v) if v.__class__ is list else c.strings(v)"
             )
         # flags
-        return "c.flags(c.parse_json_text(v))" if m.json_objects else "c.flags(v)"
+        if m.json_objects:
+            return "TEXTS((c.flags_json_text, v)) or c.memo_text(c.flags_json_text, v)"
+        return "c.flags(v)"
 
     def _compile_writer(self) -> Callable[[Any], dict[str, Any]]:  # noqa: C901, PLR0912, PLR0915
         m = self.mapping
