@@ -39,18 +39,23 @@ def generate(folder: Path, partners: int) -> None:
     # Imported here so that the baseline's process never loads the library.
     from partnerdomain.demo import DemoSpec, generate_portfolio, write_portfolio  # noqa: PLC0415
 
-    marker = folder / f"done-{partners}"
-    if marker.exists():
-        return
-    started = time.perf_counter()
     spec = DemoSpec(
         partners=partners, managers=max(10, partners // 30), seed=7, deals_per_partner=2.07
     )
+    marker = folder / f"done-{partners}"
+    # Files from another spec (an older version of this script) are made again.
+    if marker.exists() and json.loads(marker.read_text()).get("spec") == repr(spec):
+        return
+    started = time.perf_counter()
     portfolio = generate_portfolio(spec)
     write_portfolio(portfolio, folder, profile="salesforce", kinds=KINDS)
     marker.write_text(
         json.dumps(
-            {"partners": len(portfolio.partners), "opportunities": len(portfolio.opportunities)}
+            {
+                "partners": len(portfolio.partners),
+                "opportunities": len(portfolio.opportunities),
+                "spec": repr(spec),
+            }
         )
     )
     print(f"generated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
