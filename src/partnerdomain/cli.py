@@ -495,16 +495,10 @@ def _dates(args: argparse.Namespace, default_day: date) -> tuple[Quarter, date]:
 def _render(review: Review, args: argparse.Namespace, stream: TextIO | None) -> str:
     from partnerdomain.review import (  # noqa: PLC0415
         MissingExtraError,
-        render_json,
         render_markdown,
         render_table,
     )
 
-    if args.format == "json":
-        # Indented JSON goes through json's pure-Python encoder: large reviews are
-        # written compact, on one line, several times faster.
-        indent = 2 if review.partners <= _COMPACT_JSON_PARTNERS else None
-        return render_json(review, indent=indent) + "\n"
     if args.format == "markdown":
         return render_markdown(review, limit=args.limit)
     to_terminal = stream is not None and stream.isatty()
@@ -558,8 +552,10 @@ def _review(args: argparse.Namespace) -> int:
         except PartnerDomainError as exc:
             _fail(BAD_INPUT, f"the portfolio cannot be reviewed: {exc}")
         progress.step("rendering")
-        text = _render(review, args, None if args.output else sys.stdout)
-    _write(text, args.output)
+        if args.format == "json":
+            _write_json(review, args.output)
+        else:
+            _write(_render(review, args, None if args.output else sys.stdout), args.output)
     if args.fail_on != "never":
         order = [Severity.ERROR, Severity.WARNING, Severity.INFO]
         threshold = order.index(Severity(args.fail_on))
@@ -573,6 +569,30 @@ def _with_day(portfolio: Portfolio, as_of: date) -> Portfolio:
     import attrs  # noqa: PLC0415
 
     return attrs.evolve(portfolio, as_of=as_of)
+
+
+def _write_json(review: Review, output: Path | None) -> None:
+    """Stream the JSON document: a large review never sits in memory as one string."""
+    from partnerdomain.review import write_json  # noqa: PLC0415
+
+    # Indented JSON goes through json's pure-Python encoder: large reviews are
+    # written compact, on one line, several times faster.
+    indent = 2 if review.partners <= _COMPACT_JSON_PARTNERS else None
+    if output is None:
+        write_json(review, sys.stdout, indent=indent)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+        return
+    # Written beside the target, then moved over it: a failure leaves no half document.
+    partial = output.with_name(output.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8") as stream:
+            write_json(review, stream, indent=indent)
+            stream.write("\n")
+        partial.replace(output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        _fail(CANNOT_WRITE, f"{output}: cannot write the review ({exc.strerror or exc})")
 
 
 def _write(text: str, output: Path | None) -> None:

@@ -1,3 +1,4 @@
+import io
 import json
 from datetime import date, timedelta
 from decimal import Decimal
@@ -34,7 +35,9 @@ from partnerdomain.review import (
     render_table,
     review_data,
     review_schema,
+    write_json,
 )
+from partnerdomain.review._data import reason_data
 from partnerdomain.rules import RuleSet, Severity, flag, recommend, rule
 from partnerdomain.testing import portfolios
 
@@ -70,6 +73,24 @@ class TestTheDemoReview:
         check_schema(data)
         assert len(data["partners"]) == demo_review.partners
         check_schema(json.loads(render_json(demo_review, partners=False)))
+
+    def test_each_policys_parameters_are_listed_once_not_in_every_reason(self, demo_review):
+        data = json.loads(render_json(demo_review))
+        assert {"RelativeBands", "PerformanceTriangle", "ThresholdTiers"} <= set(data["policies"])
+        assert data["policies"]["RelativeBands"]["top"] == "0.15"
+        facts = [r["facts"] for p in data["partners"] for r in p["reasons"]]
+        assert facts
+        assert not any("parameters" in f for f in facts)
+        # Reasons rendered on their own still carry everything.
+        reason = demo_review.bands.placement(demo_review.bands.partner_ids[0]).reasons[0]
+        assert "parameters" in reason_data(reason)["facts"]
+
+    def test_the_streamed_document_is_the_rendered_one(self, demo_review):
+        for indent in (None, 2, 4):
+            stream = io.StringIO()
+            write_json(demo_review, stream, indent=indent)
+            assert stream.getvalue() == render_json(demo_review, indent=indent)
+            assert json.loads(stream.getvalue()) == review_data(demo_review)
 
     def test_every_part_the_issue_asks_for_is_there_with_reasons(self, demo_review):
         review = demo_review
@@ -289,7 +310,19 @@ def test_arguments_of_the_wrong_kind_are_refused_by_name(small):
 def test_any_portfolio_gets_a_review_whose_documents_follow_the_schema(portfolio):
     quarter = Quarter.from_date(portfolio.as_of)
     review = quarterly_review(portfolio, quarter)
-    check_schema(review_data(review))
+    data = review_data(review)
+    check_schema(data)
+    # The streamed document is the same text, and the same data, as the whole one.
+    for indent in (None, 2):
+        text = render_json(review, indent=indent)
+        assert text == json.dumps(data, indent=indent, ensure_ascii=False)
+        stream = io.StringIO()
+        write_json(review, stream, indent=indent, partners=False)
+        alone = json.loads(stream.getvalue())
+        assert alone.keys() == data.keys() - {"partners"}
+        assert all(alone[k] == data[k] for k in alone if k != "policies")
+        # Without the partners' rows, only the policies the rest of it quotes are listed.
+        assert alone["policies"].items() <= data["policies"].items()
     points = review.concentration.points
     assert points[0] == (0, 0)
     assert all(a[1] <= b[1] for a, b in pairwise(points))

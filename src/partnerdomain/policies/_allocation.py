@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING, Protocol
@@ -303,7 +304,7 @@ class EngagementAllocation:
         """The policy's name, as reasons show it."""
         return "EngagementAllocation"
 
-    @property
+    @functools.cached_property
     def parameters(self) -> FrozenMap[str, object]:
         """The parameters, as reasons report them."""
         threshold = self.deal_support_threshold

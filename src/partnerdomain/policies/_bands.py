@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import operator
 from datetime import date
 from decimal import Decimal
@@ -432,7 +433,7 @@ class RelativeBands:
         """The share of ranked partners in the middle band."""
         return 1 - self.top - self.bottom
 
-    @property
+    @functools.cached_property
     def parameters(self) -> FrozenMap[str, object]:
         """The parameters, as reasons report them."""
         return FrozenMap(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class TieringResult(Protocol):
         """The policy's name."""
         ...
 
-    @property
+    @functools.cached_property
     def parameters(self) -> FrozenMap[str, object]:
         """The policy's parameters."""
         ...
@@ -80,7 +81,7 @@ class TieringPolicy(Protocol):
         """The policy's name, as reasons show it."""
         ...
 
-    @property
+    @functools.cached_property
     def parameters(self) -> FrozenMap[str, object]:
         """The policy's parameters, as reasons report them."""
         ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -324,7 +325,7 @@ class ThresholdTiers:
         """The policy's name, as reasons show it."""
         return "ThresholdTiers"
 
-    @property
+    @functools.cached_property
     def parameters(self) -> FrozenMap[str, object]:
         """The parameters, as reasons report them."""
         return FrozenMap(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -233,7 +234,7 @@ class PerformanceTriangle:
         """The share of partners with limited growth: what the other two leave."""
         return 1 - self.aggressive_growth - self.growth_potential
 
-    @property
+    @functools.cached_property
     def parameters(self) -> FrozenMap[str, object]:
         """The parameters, as reasons report them."""
         return FrozenMap(

@@ -5,8 +5,9 @@ performance bands and the triangle, tiers with progress, engagement levels and h
 per manager, the staffing plan, the program's measures against the quarter before,
 revenue concentration, and the risks to look at, each with its reasons. Render it
 for a terminal (:func:`render_table`, needs the ``cli`` extra), as JSON with a
-versioned schema (:func:`render_json`, :func:`review_schema`) or as Markdown with a
-revenue-concentration chart (:func:`render_markdown`).
+versioned schema (:func:`render_json`, :func:`write_json` for large reviews,
+:func:`review_schema`) or as Markdown with a revenue-concentration chart
+(:func:`render_markdown`).
 """
 
 from partnerdomain.review._data import (
@@ -15,6 +16,7 @@ from partnerdomain.review._data import (
     render_json,
     review_data,
     review_schema,
+    write_json,
 )
 from partnerdomain.review._markdown import concentration_chart, render_markdown
 from partnerdomain.review._policies import (
@@ -49,4 +51,5 @@ __all__ = [
     "render_table",
     "review_data",
     "review_schema",
+    "write_json",
 ]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 from importlib.resources import files
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
-from partnerdomain.model import Money, Quarter
+from partnerdomain.model import FrozenMap, Money, Quarter
+from partnerdomain.model._bulk import collector_paused
 
 if TYPE_CHECKING:
     from partnerdomain.metrics import ContributorQuarter, QuarterOverQuarter
@@ -18,13 +21,22 @@ if TYPE_CHECKING:
     from partnerdomain.review._review import Review
     from partnerdomain.review._risks import Risk
 
-__all__ = ["SCHEMA_ID", "SCHEMA_VERSION", "render_json", "review_data", "review_schema"]
+__all__ = [
+    "SCHEMA_ID",
+    "SCHEMA_VERSION",
+    "render_json",
+    "review_data",
+    "review_schema",
+    "write_json",
+]
 
 #: The version of the JSON document :func:`render_json` writes. The major number
 #: changes when a field is removed or changes meaning; the minor when one is added.
 SCHEMA_VERSION = "1.0"
-#: The ``$id`` of the JSON Schema of the document (shipped in the package).
-SCHEMA_ID = "https://partnerdomain.dev/schemas/review-1.schema.json"
+#: The ``$id`` of the JSON Schema of the document. The schema ships in the package
+#: (:func:`review_schema`) and is not published at a web address, so its id is a URN
+#: rather than a URL that would lead nowhere.
+SCHEMA_ID = "urn:partnerdomain:schema:review:1"
 _SCHEMA_FILE = "review-1.schema.json"
 _PLACES = Decimal("0.0001")
 
@@ -48,8 +60,15 @@ def _number(value: Decimal) -> str:
     return str(value)
 
 
-def plain(value: object) -> object:  # noqa: PLR0911 - one branch per kind of value
+def plain(value: object) -> object:
     """Turn a fact into JSON-ready data: decimals as text, days ISO, enums by value."""
+    convert = _BY_TYPE.get(value.__class__)
+    if convert is not None:
+        return convert(value)
+    return _plain_other(value)
+
+
+def _plain_other(value: object) -> object:  # noqa: PLR0911 - one branch per kind of value
     if isinstance(value, Enum):
         return value.value
     if value is None or isinstance(value, (bool, int, str)):
@@ -59,11 +78,11 @@ def plain(value: object) -> object:  # noqa: PLR0911 - one branch per kind of va
     if isinstance(value, (date, Quarter)):
         return value.isoformat() if isinstance(value, date) else str(value)
     if isinstance(value, Money):
-        return {"amount": _number(value.amount), "currency": value.currency}
+        return _money(value)
     if isinstance(value, Mapping):
-        return {str(plain(k)): plain(v) for k, v in value.items()}
+        return _mapping(value)
     if isinstance(value, (set, frozenset)):
-        return sorted((plain(v) for v in value), key=str)
+        return _set(value)
     if isinstance(value, (tuple, list)):
         return [plain(v) for v in value]
     if isinstance(value, float):
@@ -71,35 +90,105 @@ def plain(value: object) -> object:  # noqa: PLR0911 - one branch per kind of va
     return str(value)
 
 
-def _facts(facts: Mapping[str, object], shared: dict[int, tuple[object, object]] | None) -> object:
+def _same(value: object) -> object:
+    return value
+
+
+def _money(value: Money) -> dict[str, object]:
+    return {"amount": _number(value.amount), "currency": value.currency}
+
+
+def _mapping(value: Mapping[Any, Any]) -> dict[str, object]:
+    return {str(plain(k)): plain(v) for k, v in value.items()}
+
+
+def _set(value: set[Any] | frozenset[Any]) -> list[object]:
+    return sorted((plain(v) for v in value), key=str)
+
+
+# The exact types a review's facts hold, converted without a chain of isinstance checks
+# (an enum, or a subclass of any of these, takes the slower path above).
+_BY_TYPE: dict[type[Any], Callable[[Any], object]] = {
+    str: _same,
+    int: _same,
+    bool: _same,
+    type(None): _same,
+    Decimal: _number,
+    date: date.isoformat,
+    Quarter: str,
+    Money: _money,
+    dict: _mapping,
+    FrozenMap: _mapping,
+    tuple: lambda value: [plain(v) for v in value],
+    list: lambda value: [plain(v) for v in value],
+    frozenset: _set,
+    set: _set,
+}
+
+
+class _Shared:
+    """What one document converts once: policies' parameters, and shared mappings.
+
+    Every reason of a policy run carries the same ``parameters`` mapping in its facts.
+    The document lists each policy's parameters once, under ``policies``, and leaves
+    them out of the reasons' facts; should one policy name ever come with two
+    different parameter sets, the reasons whose set differs keep theirs.
+    """
+
+    def __init__(self) -> None:
+        self.policies: dict[str, object] = {}
+        self._seen: dict[int, tuple[object, object]] = {}
+        self._parameters: dict[str, object] = {}
+
+    def converted(self, value: Mapping[str, object]) -> object:
+        # The cache holds the mapping itself, so its id cannot be reused while it lives.
+        cached = self._seen.get(id(value))
+        if cached is None or cached[0] is not value:
+            cached = (value, plain(value))
+            self._seen[id(value)] = cached
+        return cached[1]
+
+    def hoisted(self, policy: str, parameters: object) -> bool:
+        """Say whether ``parameters`` are the ones listed for ``policy`` (listing them)."""
+        known = self._parameters.get(policy)
+        if known is parameters:
+            return True
+        if not isinstance(parameters, Mapping):
+            return False
+        if known is None:
+            self._parameters[policy] = parameters
+            self.policies[policy] = self.converted(parameters)
+            return True
+        # Another object: listed already only if it reads the same, to the last digit.
+        return self.converted(parameters) == self.policies[policy]
+
+
+def _facts(facts: Mapping[str, object], policy: str, shared: _Shared | None) -> object:
     if shared is None:
         return plain(facts)
-    # Policies share one parameters mapping (and other frozen values) across the
-    # reasons of every partner: convert each shared mapping once per document. The
-    # cache holds the mapping itself, so its id cannot be reused while it lives.
     out: dict[str, object] = {}
     for key, value in facts.items():
+        if key == "parameters" and shared.hoisted(policy, value):
+            continue
         if isinstance(value, Mapping) and len(value) > 3:
-            cached = shared.get(id(value))
-            if cached is None or cached[0] is not value:
-                cached = (value, plain(value))
-                shared[id(value)] = cached
-            out[key] = cached[1]
+            out[key] = shared.converted(value)
         else:
             out[key] = plain(value)
     return out
 
 
-def reason_data(
-    reason: Reason, shared: dict[int, tuple[object, object]] | None = None
-) -> dict[str, object]:
-    """One reason as data (``shared`` caches converted mappings within one document)."""
+def reason_data(reason: Reason, shared: _Shared | None = None) -> dict[str, object]:
+    """One reason as data.
+
+    Within a document (``shared`` given) the policy's parameters are not repeated in
+    the facts: the document lists them once, under ``policies``.
+    """
     return {
         "code": reason.code,
         "policy": reason.policy,
         "quarter": str(reason.quarter),
         "text": reason.text,
-        "facts": _facts(reason.facts, shared),
+        "facts": _facts(reason.facts, reason.policy, shared),
     }
 
 
@@ -124,9 +213,7 @@ def _contributor_quarter(q: ContributorQuarter) -> dict[str, object]:
     }
 
 
-def risk_data(
-    risk: Risk, shared: dict[int, tuple[object, object]] | None = None
-) -> dict[str, object]:
+def risk_data(risk: Risk, shared: _Shared | None = None) -> dict[str, object]:
     """One risk as data."""
     return {
         "kind": risk.kind.value,
@@ -139,14 +226,13 @@ def risk_data(
     }
 
 
-def _partners(review: Review, shared: dict[int, tuple[object, object]]) -> list[dict[str, object]]:
+def _partner_rows(review: Review, shared: _Shared) -> Iterator[dict[str, object]]:
     bands, triangle, tiers, allocation = (
         review.bands,
         review.triangle,
         review.tiers,
         review.allocation,
     )
-    rows = []
     for partner in sorted(review.portfolio.partners, key=lambda p: p.id):
         pid = partner.id
         reasons: list[Reason] = []
@@ -200,11 +286,10 @@ def _partners(review: Review, shared: dict[int, tuple[object, object]]) -> list[
             row["hours"] = plain(allocation.hours_for(pid))
             reasons += engagement.reasons
         row["reasons"] = [reason_data(r, shared) for r in reasons]
-        rows.append(row)
-    return rows
+        yield row
 
 
-def _staffing(review: Review, shared: dict[int, tuple[object, object]]) -> dict[str, object] | None:
+def _staffing(review: Review, shared: _Shared) -> dict[str, object] | None:
     plan = review.staffing
     if plan is None:
         return None
@@ -239,16 +324,28 @@ def review_data(review: Review, *, partners: bool = True) -> dict[str, object]:
     """Return the review as JSON-ready data, in the shape of schema version 1.
 
     Amounts, ratios and hours are exact decimal text (more than four decimal places
-    are rounded to four); days are ISO dates; quarters look like ``2026Q3``.
+    are rounded to four); days are ISO dates; quarters look like ``2026Q3``. Each
+    policy's parameters are listed once, under ``policies`` (the last key), rather
+    than in the facts of every reason.
 
     Args:
         review: The review.
         partners: Whether to include one row per partner with its reasons (the
             largest part of the document).
     """
+    with collector_paused():
+        shared = _Shared()
+        data = _head(review, shared)
+        if partners:
+            data["partners"] = list(_partner_rows(review, shared))
+        data["policies"] = shared.policies
+    return data
+
+
+def _head(review: Review, shared: _Shared) -> dict[str, object]:
+    """Everything but the partners' rows and the policies' parameters."""
     bands = review.bands
-    shared: dict[int, tuple[object, object]] = {}
-    data: dict[str, object] = {
+    return {
         "schema_version": SCHEMA_VERSION,
         "$schema": SCHEMA_ID,
         "quarter": str(review.quarter),
@@ -326,9 +423,6 @@ def review_data(review: Review, *, partners: bool = True) -> dict[str, object]:
         "rule_errors": [_error(e) for e in review.rule_errors],
         "notes": list(review.notes),
     }
-    if partners:
-        data["partners"] = _partners(review, shared)
-    return data
 
 
 def _engagement_counts(review: Review) -> dict[str, int]:
@@ -362,11 +456,59 @@ def render_json(review: Review, *, partners: bool = True, indent: int | None = 2
     """Render the review as a JSON document of schema version :data:`SCHEMA_VERSION`.
 
     The document validates against :func:`review_schema`. Keys keep a fixed order and
-    lists a deterministic one, so the same review always gives the same text.
+    lists a deterministic one, so the same review always gives the same text. For a
+    large review written to a file, :func:`write_json` gives the same text without
+    holding it all in memory.
 
     Args:
         review: The review.
         partners: Whether to include one row per partner, with reasons.
         indent: Indentation; ``None`` for one line.
     """
-    return json.dumps(review_data(review, partners=partners), indent=indent, ensure_ascii=False)
+    out = io.StringIO()
+    write_json(review, out, partners=partners, indent=indent)
+    return out.getvalue()
+
+
+def write_json(
+    review: Review, stream: TextIO, *, partners: bool = True, indent: int | None = 2
+) -> None:
+    """Write the review's JSON document (as :func:`render_json` gives it) to ``stream``.
+
+    The partners' rows are converted and written one at a time, so memory holds one
+    row, not the whole document: use this for reviews of many partners.
+
+    Args:
+        review: The review.
+        stream: A text stream open for writing (a file, ``sys.stdout``, ``StringIO``).
+        partners: Whether to include one row per partner, with reasons.
+        indent: Indentation; ``None`` for one line.
+    """
+    dumps = functools.partial(json.dumps, indent=indent, ensure_ascii=False)
+    # One level deeper than the top: how json.dumps would indent a top-level value.
+    inner = "" if indent is None else "\n" + " " * indent
+    between = ", " if indent is None else "," + inner
+
+    def nested(value: object, depth: int = 1) -> str:
+        text = dumps(value)
+        return text if indent is None else text.replace("\n", "\n" + " " * (indent * depth))
+
+    with collector_paused():
+        shared = _Shared()
+        head = dumps(_head(review, shared))
+        stream.write(head[: head.rindex("}")].rstrip())
+        if partners:
+            if indent is None:
+                opening, separator, closing = "[", ", ", "]"
+            else:
+                pad = " " * (2 * indent)
+                opening, separator, closing = f"[\n{pad}", f",\n{pad}", f"{inner}]"
+            stream.write(f'{between}"partners": ')
+            empty = True
+            for row in _partner_rows(review, shared):
+                stream.write(opening if empty else separator)
+                stream.write(nested(row, 2))
+                empty = False
+            stream.write("[]" if empty else closing)
+        stream.write(f'{between}"policies": {nested(shared.policies)}')
+        stream.write("}" if indent is None else "\n}")
