@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -29,7 +30,7 @@ from partnerdomain.policies import (
     PerpetualPoorPerformers,
     RelativeBands,
 )
-from partnerdomain.testing import portfolios
+from partnerdomain.testing import partner_managers, partners, portfolios
 
 Q = Quarter(2026, 3)
 
@@ -281,3 +282,63 @@ def test_the_defaults_fit_the_protocols():
         portfolio, Q, bands=policies[0].assess(portfolio, Q)
     )
     assert allocation.policy == "EngagementAllocation"
+
+
+# -- the matcher against the plain search it replaced ------------------------------------
+
+
+def reference_match(partner, candidates, load):
+    """The obvious search: filter every manager, take the least loaded with room."""
+    competent = [m for m in candidates if m.is_competent_for(partner.partner_type)]
+    speaking = [
+        m
+        for m in competent
+        if not partner.languages or not m.languages or set(partner.languages) & set(m.languages)
+    ]
+    covering = [m for m in speaking if m.covers_region(partner.region)]
+    free = [m for m in covering if load[m.id] < m.capacity.manage]
+    counts = (len(competent), len(speaking), len(covering), len(free))
+    for code, found in zip(
+        ("no_competent_manager", "no_language_match", "no_region_match", "no_capacity"),
+        counts,
+        strict=True,
+    ):
+        if not found:
+            return None, code, counts
+    chosen = min(free, key=lambda m: (load[m.id] - m.capacity.manage, m.id))
+    return chosen.id, "assigned", counts
+
+
+@given(
+    managers=st.lists(
+        st.tuples(
+            partner_managers(max_custom_fields=0),
+            st.integers(0, 3),  # capacity to manage
+            st.integers(0, 3),  # partners already managed
+        ),
+        max_size=8,
+        unique_by=lambda t: t[0].id,
+    ),
+    partners_=st.lists(partners(max_custom_fields=0), max_size=25),
+)
+def test_the_matcher_chooses_as_the_plain_search_does(managers, partners_):
+    from partnerdomain.model import Capacity
+    from partnerdomain.policies._allocation import _Matcher
+
+    candidates = sorted(
+        (attrs.evolve(m, capacity=Capacity(manage=cap)) for m, cap, _ in managers),
+        key=lambda m: m.id,
+    )
+    load = {m.id: taken for m, _, taken in managers}
+    expected_load = dict(load)
+    matcher = _Matcher(candidates, load)
+    for partner in partners_:
+        chosen, code, facts = matcher.match(partner)
+        want_id, want_code, counts = reference_match(partner, candidates, expected_load)
+        assert (None if chosen is None else chosen.id, code) == (want_id, want_code)
+        assert (facts["competent"], facts["speaking"], facts["covering"]) == counts[:3]
+        assert facts["with_capacity"] == counts[3]
+        if chosen is not None:
+            matcher.assign(chosen)
+            expected_load[chosen.id] += 1
+        assert load == expected_load

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import heapq
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING, Protocol
@@ -30,6 +31,7 @@ from partnerdomain.policies._reasons import Placement, Reason
 if TYPE_CHECKING:
     from collections.abc import Collection
 
+    from partnerdomain.model import PartnerType
     from partnerdomain.policies._triangle import Triangle
 
 __all__ = [
@@ -466,18 +468,19 @@ class EngagementAllocation:
         unmanaged.sort(key=lambda p: (-self.weights[engagements[p.id].value], p.id))
         assignments: list[Assignment] = []
         unplaced: list[Unplaced] = []
+        matcher = _Matcher(candidates, load)
         for partner in unmanaged:
             level = engagements[partner.id].value
             if level is EngagementLevel.DISENGAGE:
                 text = "not assigned: the partner is disengaged (recommended for offboarding)"
                 unplaced.append(self._unplaced(partner, quarter, "disengaged", text, {}))
                 continue
-            chosen, code, facts = _match(partner, candidates, load)
+            chosen, code, facts = matcher.match(partner)
             if chosen is None:
                 text = _UNPLACED_TEXT[code]
                 unplaced.append(self._unplaced(partner, quarter, code, text, facts))
                 continue
-            load[chosen.id] += 1
+            matcher.assign(chosen)
             facts = {
                 **facts,
                 "manager_id": chosen.id,
@@ -580,29 +583,87 @@ def _speaks(manager: PartnerManager, partner: Partner) -> bool:
     )
 
 
-def _match(
-    partner: Partner, candidates: list[PartnerManager], load: Mapping[str, int]
-) -> tuple[PartnerManager | None, str, dict[str, object]]:
-    competent = [m for m in candidates if m.is_competent_for(partner.partner_type)]
-    speaking = [m for m in competent if _speaks(m, partner)]
-    covering = [m for m in speaking if m.covers_region(partner.region)]
-    free = [m for m in covering if load[m.id] < m.capacity.manage]
-    facts: dict[str, object] = {
-        "competent": tuple(m.id for m in competent),
-        "speaking": tuple(m.id for m in speaking),
-        "covering": tuple(m.id for m in covering),
-        "with_capacity": tuple(m.id for m in free),
-    }
-    if not competent:
-        return None, "no_competent_manager", facts
-    if not speaking:
-        return None, "no_language_match", facts
-    if not covering:
-        return None, "no_region_match", facts
-    if not free:
-        return None, "no_capacity", facts
-    chosen = min(free, key=lambda m: (load[m.id] - m.capacity.manage, m.id))
-    return chosen, "assigned", facts
+class _Pool:
+    """The managers who could take partners of one kind (type, languages, region)."""
+
+    __slots__ = ("competent", "covering", "free", "heap", "speaking")
+
+    def __init__(
+        self, competent: int, speaking: int, covering: list[PartnerManager], free: int
+    ) -> None:
+        self.competent = competent
+        self.speaking = speaking
+        self.covering = len(covering)
+        self.free = free
+        # (load - capacity, id): the least loaded manager with room first, ties by id.
+        self.heap: list[tuple[int, str, PartnerManager]] = []
+
+
+class _Matcher:
+    """Finds each unmanaged partner's manager, in time that does not grow with the team.
+
+    The choice is the least-loaded manager, relative to capacity and with ties by id,
+    among those who may take partners, are competent for the partner's type, speak one
+    of its languages, cover its region and have room. Partners with the same type,
+    languages and region share one pool of such managers, built once; each pool keeps
+    its managers in a heap by load (entries are refreshed lazily as loads grow) and a
+    count of those with room.
+    """
+
+    def __init__(self, candidates: list[PartnerManager], load: dict[str, int]) -> None:
+        self._candidates = candidates
+        self._load = load
+        self._pools: dict[tuple[PartnerType, frozenset[str], str | None], _Pool] = {}
+        self._member_of: dict[str, list[_Pool]] = {}
+
+    def _pool(self, partner: Partner) -> _Pool:
+        key = (partner.partner_type, frozenset(partner.languages), partner.region)
+        pool = self._pools.get(key)
+        if pool is None:
+            load = self._load
+            competent = [m for m in self._candidates if m.is_competent_for(partner.partner_type)]
+            speaking = [m for m in competent if _speaks(m, partner)]
+            covering = [m for m in speaking if m.covers_region(partner.region)]
+            free = sum(load[m.id] < m.capacity.manage for m in covering)
+            pool = _Pool(len(competent), len(speaking), covering, free)
+            pool.heap = [(load[m.id] - m.capacity.manage, m.id, m) for m in covering]
+            heapq.heapify(pool.heap)
+            for manager in covering:
+                self._member_of.setdefault(manager.id, []).append(pool)
+            self._pools[key] = pool
+        return pool
+
+    def match(self, partner: Partner) -> tuple[PartnerManager | None, str, dict[str, object]]:
+        """Return the manager for ``partner`` (or ``None``), the outcome's code, and facts."""
+        pool = self._pool(partner)
+        facts: dict[str, object] = {
+            "competent": pool.competent,
+            "speaking": pool.speaking,
+            "covering": pool.covering,
+            "with_capacity": pool.free,
+        }
+        if not pool.competent:
+            return None, "no_competent_manager", facts
+        if not pool.speaking:
+            return None, "no_language_match", facts
+        if not pool.covering:
+            return None, "no_region_match", facts
+        if not pool.free:
+            return None, "no_capacity", facts
+        heap, load = pool.heap, self._load
+        while True:
+            stored, manager_id, manager = heap[0]
+            current = load[manager_id] - manager.capacity.manage
+            if current == stored:
+                return manager, "assigned", facts
+            heapq.heapreplace(heap, (current, manager_id, manager))
+
+    def assign(self, manager: PartnerManager) -> None:
+        """Count one more partner for ``manager``."""
+        self._load[manager.id] += 1
+        if self._load[manager.id] == manager.capacity.manage:  # just became full
+            for pool in self._member_of.get(manager.id, ()):
+                pool.free -= 1
 
 
 def _has_manager(portfolio: Portfolio, manager_id: str) -> bool:
