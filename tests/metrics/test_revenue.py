@@ -5,10 +5,12 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from partnerdomain.exceptions import ValidationError
 from partnerdomain.metrics import (
     PARTNER_DEALS,
+    PARTNER_SOURCED,
     largest_open_deal,
     open_pipeline,
     revenue_growth,
@@ -128,3 +130,39 @@ def test_bad_windows_and_sources_are_refused(call, field):
     with pytest.raises(ValidationError) as caught:
         call(program())
     assert caught.value.field == field
+
+
+def reference_won(portfolio, quarters, sources):
+    """The plain definition: every won deal with a partner, counted once if its day is
+    in any of the quarters."""
+    revenue = {p.id: Decimal(0) for p in portfolio.partners}
+    deals = {p.id: 0 for p in portfolio.partners}
+    for deal in portfolio.opportunities:
+        if not deal.is_won or deal.source not in sources or deal.partner_id is None:
+            continue
+        day = deal.close_date or deal.stage_since
+        if any(q.first_day <= day <= q.last_day for q in quarters):
+            revenue[deal.partner_id] += deal.amount.amount
+            deals[deal.partner_id] += 1
+    return revenue, deals
+
+
+@given(
+    portfolios(max_partners=6, max_opportunities=25),
+    st.lists(
+        st.builds(
+            Quarter,
+            st.integers(2018, 2021),
+            st.integers(1, 4),
+            fiscal_start_month=st.sampled_from([1, 2, 4]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from([PARTNER_SOURCED, PARTNER_DEALS, frozenset(DealSource)]),
+)
+def test_won_revenue_and_deals_match_their_plain_definition(portfolio, quarters, sources):
+    # Overlapping quarters of different fiscal calendars count each deal once.
+    revenue, deals = reference_won(portfolio, quarters, sources)
+    assert won_revenue(portfolio, quarters, sources=sources) == revenue
+    assert won_deals(portfolio, quarters, sources=sources) == deals

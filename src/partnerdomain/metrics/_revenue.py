@@ -1,13 +1,17 @@
 """Revenue measures per partner: won revenue, won deals, growth and open pipeline.
 
-Each function makes one pass over the portfolio's opportunities and returns a value
-for every partner of the portfolio (zero when a partner has nothing to count), so a
-policy can rank the whole portfolio without looking anything up twice.
+Each function returns a value for every partner of the portfolio (zero when a partner
+has nothing to count), so a policy can rank the whole portfolio without looking
+anything up twice. The won-deal measures share one index per portfolio (its won deals
+by the day they count on), so each call reads only the deals of its window.
 """
 
 from __future__ import annotations
 
+import weakref
+from bisect import bisect_left, bisect_right
 from decimal import Decimal
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from partnerdomain.exceptions import ValidationError
@@ -90,16 +94,57 @@ def _won_in(
     sources: Collection[DealSource],
 ) -> Iterable[tuple[str, Opportunity]]:
     kinds = _check_sources(function, sources)
-    spans = _spans(function, quarters)
-    for opportunity in portfolio.opportunities:
-        if not opportunity.is_won or opportunity.source not in kinds:
-            continue
-        pid = opportunity.partner_id
-        if pid is None:
-            continue
-        day = won_on(opportunity)
-        if any(first <= day <= last for first, last in spans):
-            yield pid, opportunity
+    index = _won_index(portfolio)
+    days, rows = index.days, index.rows
+    for first, last in _disjoint(_spans(function, quarters)):
+        for pid, source, opportunity in rows[bisect_left(days, first) : bisect_right(days, last)]:
+            if source in kinds:
+                yield pid, opportunity
+
+
+def _disjoint(spans: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Merge overlapping spans (quarters of different fiscal calendars may overlap)."""
+    merged: list[tuple[date, date]] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+class _WonDeals:
+    """A portfolio's won deals with a partner, by the day they count on (see won_on)."""
+
+    __slots__ = ("days", "rows")
+
+    def __init__(self, portfolio: Portfolio) -> None:
+        won = sorted(
+            (
+                (won_on(o), o.partner_id, o.source, o)
+                for o in portfolio.opportunities
+                if o.is_won and o.partner_id is not None
+            ),
+            key=itemgetter(0),
+        )
+        self.days = [day for day, *_ in won]
+        self.rows = [(pid, source, o) for _, pid, source, o in won]
+
+
+# One index per live portfolio (portfolios are immutable): measures that each used to
+# scan every deal look only at the won deals of their window. An entry goes when its
+# portfolio does.
+_WON: dict[int, tuple[weakref.ref[Portfolio], _WonDeals]] = {}
+
+
+def _won_index(portfolio: Portfolio) -> _WonDeals:
+    key = id(portfolio)
+    entry = _WON.get(key)
+    if entry is not None and entry[0]() is portfolio:
+        return entry[1]
+    index = _WonDeals(portfolio)
+    _WON[key] = (weakref.ref(portfolio, lambda _: _WON.pop(key, None)), index)
+    return index
 
 
 def won_revenue(
