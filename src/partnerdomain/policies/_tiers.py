@@ -340,8 +340,17 @@ class ThresholdTiers:
         )
 
     def _index(self, tier: str | None) -> int:
-        names = [t.name for t in self.tiers]
-        return names.index(tier) if tier in names else -1
+        return self._positions.get(tier, -1)  # type: ignore[arg-type]
+
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        """Each tier's position, lowest first (looked up once per partner)."""
+        return {t.name: i for i, t in enumerate(self.tiers)}
+
+    @functools.cached_property
+    def _measured(self) -> tuple[str, ...]:
+        """The measures the tiers require, sorted."""
+        return tuple(sorted({m for t in self.tiers for m in t.requires}))
 
     def progress(self, tier: Tier, measures: Mapping[str, Decimal | None]) -> TierProgress:
         """Check ``measures`` against every requirement of ``tier``."""
@@ -361,9 +370,8 @@ class ThresholdTiers:
         self, partner: Partner, revenue: Number, deals: int
     ) -> FrozenMap[str, Decimal | None]:
         """Return the partner's value of every measure the tiers require."""
-        wanted = {m for t in self.tiers for m in t.requires}
         values: dict[str, Decimal | None] = {}
-        for measure in sorted(wanted):
+        for measure in self._measured:
             if measure == "revenue":
                 values[measure] = Decimal(revenue)
             elif measure == "won_deals":
@@ -452,8 +460,9 @@ class ThresholdTiers:
         qualified = max((i for i, p in enumerate(checks) if p.reached), default=-1)
         held, below, source = self._held(partner, previous)
         name = self._name
+        measures = measures if isinstance(measures, FrozenMap) else FrozenMap(measures)
         base = {
-            "measures": FrozenMap(measures),
+            "measures": measures,
             "qualified": name(qualified),
             "held": name(held),
             "held_from": source,
@@ -541,7 +550,7 @@ class ThresholdTiers:
             value=name(new),
             qualified=name(qualified),
             quarters_below=below,
-            measures=FrozenMap(measures),
+            measures=measures,
             progress=progress,
             reasons=tuple(reasons),
         )
