@@ -166,3 +166,19 @@ def test_won_revenue_and_deals_match_their_plain_definition(portfolio, quarters,
     revenue, deals = reference_won(portfolio, quarters, sources)
     assert won_revenue(portfolio, quarters, sources=sources) == revenue
     assert won_deals(portfolio, quarters, sources=sources) == deals
+
+
+@given(portfolios(max_partners=4, max_opportunities=12))
+def test_a_window_may_be_a_one_shot_iterable_and_results_are_the_callers_own(portfolio):
+    quarters = [Quarter(2018 + k // 4, k % 4 + 1) for k in range(12)]
+    first = won_revenue(portfolio, iter(quarters))
+    assert first == won_revenue(portfolio, quarters)
+    for pid in first:
+        first[pid] = Decimal(-1)  # changing one answer changes no later one
+    assert (
+        won_revenue(portfolio, quarters) == reference_won(portfolio, quarters, PARTNER_SOURCED)[0]
+    )
+    assert (
+        won_deals(portfolio, (q for q in quarters))
+        == reference_won(portfolio, quarters, PARTNER_SOURCED)[1]
+    )

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import weakref
 from bisect import bisect_left, bisect_right
+from datetime import timedelta
 from decimal import Decimal
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from partnerdomain.exceptions import ValidationError
 from partnerdomain.model import DealSource, Quarter
@@ -43,6 +44,7 @@ PARTNER_DEALS: frozenset[DealSource] = frozenset(
 )
 
 _ZERO = Decimal(0)
+_ONE_DAY = timedelta(days=1)
 _UNBOUNDED = Decimal("Infinity")
 
 
@@ -55,18 +57,19 @@ def _check_sources(function: str, sources: Collection[DealSource]) -> frozenset[
 
 
 def _spans(function: str, quarters: Iterable[Quarter]) -> tuple[tuple[date, date], ...]:
-    """Merge the quarters into the fewest (first day, last day) spans."""
-    window = sorted({_quarter(function, q).index: q for q in quarters}.items())
-    if not window:
+    """Merge the quarters into the fewest disjoint (first day, last day) spans.
+
+    Quarters of different fiscal calendars may overlap; a day in two of them is one day.
+    """
+    days = sorted({(q.first_day, q.last_day) for q in (_quarter(function, q) for q in quarters)})
+    if not days:
         raise ValidationError(function, "quarters", (), "at least one Quarter")
     spans: list[tuple[date, date]] = []
-    previous_index = None
-    for index, quarter in window:
-        if previous_index is not None and index == previous_index + 1:
-            spans[-1] = (spans[-1][0], quarter.last_day)
+    for first, last in days:
+        if spans and first <= spans[-1][1] + _ONE_DAY:
+            spans[-1] = (spans[-1][0], max(last, spans[-1][1]))
         else:
-            spans.append((quarter.first_day, quarter.last_day))
-        previous_index = index
+            spans.append((first, last))
     return tuple(spans)
 
 
@@ -88,35 +91,21 @@ def won_on(opportunity: Opportunity) -> date:
 
 
 def _won_in(
-    portfolio: Portfolio,
-    function: str,
-    quarters: Iterable[Quarter],
-    sources: Collection[DealSource],
+    portfolio: Portfolio, spans: Iterable[tuple[date, date]], kinds: frozenset[DealSource]
 ) -> Iterable[tuple[str, Opportunity]]:
-    kinds = _check_sources(function, sources)
+    """The won deals of ``kinds`` whose day lies in one of the (disjoint) ``spans``."""
     index = _won_index(portfolio)
     days, rows = index.days, index.rows
-    for first, last in _disjoint(_spans(function, quarters)):
+    for first, last in spans:
         for pid, source, opportunity in rows[bisect_left(days, first) : bisect_right(days, last)]:
             if source in kinds:
                 yield pid, opportunity
 
 
-def _disjoint(spans: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
-    """Merge overlapping spans (quarters of different fiscal calendars may overlap)."""
-    merged: list[tuple[date, date]] = []
-    for first, last in sorted(spans):
-        if merged and first <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
-        else:
-            merged.append((first, last))
-    return merged
-
-
 class _WonDeals:
     """A portfolio's won deals with a partner, by the day they count on (see won_on)."""
 
-    __slots__ = ("days", "rows")
+    __slots__ = ("days", "results", "rows")
 
     def __init__(self, portfolio: Portfolio) -> None:
         won = sorted(
@@ -129,6 +118,9 @@ class _WonDeals:
         )
         self.days = [day for day, *_ in won]
         self.rows = [(pid, source, o) for _, pid, source, o in won]
+        # Totals already computed, by (measure, spans, sources): a review asks for the
+        # same window several times (bands, tiers, the triangle, the measures).
+        self.results: dict[tuple[object, ...], dict[str, Any]] = {}
 
 
 # One index per live portfolio (portfolios are immutable): measures that each used to
@@ -145,6 +137,30 @@ def _won_index(portfolio: Portfolio) -> _WonDeals:
     index = _WonDeals(portfolio)
     _WON[key] = (weakref.ref(portfolio, lambda _: _WON.pop(key, None)), index)
     return index
+
+
+def _totals(
+    portfolio: Portfolio,
+    function: str,
+    quarters: Iterable[Quarter],
+    sources: Collection[DealSource],
+) -> dict[str, Any]:
+    """Won revenue or won deals per partner, computed once per window and kept."""
+    kinds = _check_sources(function, sources)
+    spans = _spans(function, quarters)
+    index = _won_index(portfolio)
+    key = (function, spans, kinds)
+    kept = index.results.get(key)
+    if kept is None:
+        zero: Decimal | int = _ZERO if function == "won_revenue" else 0
+        kept = dict.fromkeys((p.id for p in portfolio.partners), zero)
+        for pid, opportunity in _won_in(portfolio, spans, kinds):
+            if function == "won_revenue":
+                kept[pid] = kept.get(pid, _ZERO) + opportunity.amount.amount
+            else:
+                kept[pid] = kept.get(pid, 0) + 1
+        index.results[key] = kept
+    return dict(kept)  # a copy: the caller may change it
 
 
 def won_revenue(
@@ -170,10 +186,7 @@ def won_revenue(
     Raises:
         ValidationError: If ``quarters`` is empty or ``sources`` holds no DealSource.
     """
-    totals = dict.fromkeys((p.id for p in portfolio.partners), _ZERO)
-    for pid, opportunity in _won_in(portfolio, "won_revenue", quarters, sources):
-        totals[pid] = totals.get(pid, _ZERO) + opportunity.amount.amount
-    return totals
+    return _totals(portfolio, "won_revenue", quarters, sources)
 
 
 def trailing_won_revenue(
@@ -209,10 +222,7 @@ def won_deals(
     Raises:
         ValidationError: If ``quarters`` is empty or ``sources`` holds no DealSource.
     """
-    counts = dict.fromkeys((p.id for p in portfolio.partners), 0)
-    for pid, _ in _won_in(portfolio, "won_deals", quarters, sources):
-        counts[pid] = counts.get(pid, 0) + 1
-    return counts
+    return _totals(portfolio, "won_deals", quarters, sources)
 
 
 def revenue_growth(
