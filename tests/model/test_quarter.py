@@ -103,3 +103,9 @@ class TestCalendar:
     def test_trailing_needs_a_positive_count(self):
         with pytest.raises(ValidationError):
             Quarter(2026, 1).trailing(0)
+
+
+@pytest.mark.parametrize("day", ["2026-01-01", None, 20260101])
+def test_from_date_refuses_anything_but_a_date_by_name(day):
+    with pytest.raises(ValidationError, match="day"):
+        Quarter.from_date(day)

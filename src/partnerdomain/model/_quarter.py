@@ -67,7 +67,14 @@ class Quarter:
 
     @classmethod
     def from_date(cls, day: date, *, fiscal_start_month: int = 1) -> Quarter:
-        """Return the quarter that contains ``day``."""
+        """Return the quarter that contains ``day`` (a ``datetime`` counts by its date).
+
+        Raises:
+            ValidationError: If ``day`` is not a date (a string is not parsed: use
+                ``date.fromisoformat``), or ``fiscal_start_month`` is not 1 to 12.
+        """
+        if not isinstance(day, date):
+            fail("Quarter", "day", day, "a datetime.date (a string is not parsed)")
         if type(fiscal_start_month) is not int or not 1 <= fiscal_start_month <= 12:
             fail("Quarter", "fiscal_start_month", fiscal_start_month, "a month number from 1 to 12")
         months = day.year * 12 + day.month - 1 - (fiscal_start_month - 1)
