@@ -50,6 +50,10 @@ def review_schema() -> dict[str, Any]:
 
 def _number(value: Decimal) -> str:
     """A decimal as exact text; more than four places are rounded to four."""
+    text = str(value)
+    point = text.find(".")
+    if "E" not in text and (point < 0 or len(text) - point <= 5):
+        return text  # the usual case: at most four places, no exponent
     if not value.is_finite():
         return str(value)
     exponent = value.as_tuple().exponent
