@@ -34,6 +34,8 @@ def test_amounts_written_differently_keep_their_own_text(amounts):
 
 def test_repeated_values_are_shared_and_the_memos_stay_bounded(monkeypatch):
     monkeypatch.setattr(converter, "_MEMO_LIMIT", 8)
+    for memo in (converter._DAYS, converter._STAMP_DAYS, converter._MONEY, converter._TEXTS):
+        memo.clear()  # earlier reads filled them; a memo only forgets, it never misleads
     days = [f"2026-01-{d:02d}" for d in range(1, 29)]
     records = [
         {**RECORD, "Id": f"O-{i}", "Stage_Since__c": day, "CloseDate": day, "Amount": str(i)}
