@@ -22,7 +22,7 @@ from partnerdomain.channel import (
     normalise_account_name,
     normalise_domain,
 )
-from partnerdomain.exceptions import ValidationError
+from partnerdomain.exceptions import UnknownIdError, ValidationError
 
 DAY0 = date(2026, 1, 1)
 
@@ -160,6 +160,8 @@ class TestResolution:
         assert loser.reasons[0].code == "registration.within_protection"
         assert loser.reasons[0].facts["days_after"] == 11
         assert "11 day(s) after another partner's registration" in loser.explain()
+        with pytest.raises(UnknownIdError, match="nope"):
+            review.decision_for("nope")
 
     def test_a_registration_after_the_window_expired_is_clear(self):
         review = RegistrationPolicy(protection_days=30).review(

@@ -21,6 +21,7 @@ import attrs
 from partnerdomain.channel._accounts import normalise_account_name, normalise_domain
 from partnerdomain.channel._check import fail
 from partnerdomain.channel._reasons import Reason
+from partnerdomain.exceptions import UnknownIdError
 from partnerdomain.model import DealSource, Opportunity, OpportunityStage, Partner
 
 if TYPE_CHECKING:
@@ -153,12 +154,12 @@ class RegistrationReview:
         """Return the decision about the registration with ``opportunity_id``.
 
         Raises:
-            KeyError: If no judged registration has that id.
+            UnknownIdError: If no judged registration has that id (a ``KeyError``).
         """
         for decision in self.decisions:
             if decision.id == opportunity_id:
                 return decision
-        raise KeyError(opportunity_id)
+        raise UnknownIdError("registration", opportunity_id)
 
 
 def _positive_days(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
