@@ -615,12 +615,17 @@ def _demo_data(args: argparse.Namespace) -> int:
     if unknown:
         _fail(USAGE, f"--kinds: unknown kind {unknown[0]!r}; choose from {', '.join(ENTITY_FILES)}")
     managers = args.managers or max(10, args.partners // 30)
-    spec = DemoSpec(
-        partners=args.partners,
-        managers=max(4, managers),
-        seed=args.seed,
-        deals_per_partner=args.deals_per_partner,
-    )
+    from partnerdomain.exceptions import ValidationError  # noqa: PLC0415
+
+    try:
+        spec = DemoSpec(
+            partners=args.partners,
+            managers=max(4, managers),
+            seed=args.seed,
+            deals_per_partner=args.deals_per_partner,
+        )
+    except ValidationError as exc:
+        _fail(USAGE, str(exc))
     portfolio = generate_portfolio(spec)
     try:
         paths = write(

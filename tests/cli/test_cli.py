@@ -233,3 +233,9 @@ def test_the_console_script_and_the_module_give_the_same_review():
         check=True,
     )
     assert by_script.stdout == run("review", "--demo", "--format", "json").stdout
+
+
+def test_demo_data_refuses_a_bad_spec_as_a_usage_error(tmp_path):
+    done = run("demo-data", "--partners", "10", "--deals-per-partner", "0", "--output", tmp_path)
+    assert_clean_failure(done, 2, "deals_per_partner")
+    assert not any(tmp_path.iterdir())

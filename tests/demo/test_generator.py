@@ -1,3 +1,4 @@
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import attrs
@@ -7,6 +8,7 @@ from hypothesis import strategies as st
 
 from partnerdomain import PartnerStage
 from partnerdomain.demo import DemoSpec, generate_portfolio
+from partnerdomain.exceptions import ValidationError
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +60,22 @@ def test_any_spec_makes_an_intact_portfolio(partners, managers, seed):
 def test_a_spec_is_validated():
     with pytest.raises(ValueError, match="managers"):
         DemoSpec(managers=2)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("as_of", "2026-09-30"),
+        ("as_of", datetime(2026, 9, 30, tzinfo=UTC)),
+        ("currency", "euro"),
+        ("currency", ["EUR"]),
+        ("seed", "2026"),
+        ("deals_per_partner", 0),
+        ("deals_per_partner", float("nan")),
+        ("deals_per_partner", "2"),
+        ("deals_per_partner", 1e9),
+    ],
+)
+def test_every_field_of_the_spec_is_checked_by_name(field, value):
+    with pytest.raises(ValidationError, match=field):
+        DemoSpec(**{field: value})

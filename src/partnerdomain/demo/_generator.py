@@ -9,8 +9,9 @@ The same arguments always give the same portfolio.
 
 from __future__ import annotations
 
+import math
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ import attrs
 
 from partnerdomain.exceptions import ValidationError
 from partnerdomain.model import (
+    ISO_4217_CURRENCIES,
     AccountExecutive,
     Activity,
     ActivityKind,
@@ -56,6 +58,34 @@ def _at_least(minimum: int) -> Callable[[object, Attribute[int], int], None]:
             raise ValidationError("DemoSpec", attribute.name, value, f"an integer >= {minimum}")
 
     return check
+
+
+def _a_day(_instance: object, attribute: Attribute[date], value: object) -> None:
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise ValidationError("DemoSpec", attribute.name, value, "a datetime.date")
+
+
+def _a_currency(_instance: object, attribute: Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or value not in ISO_4217_CURRENCIES:
+        raise ValidationError("DemoSpec", attribute.name, value, "an ISO 4217 currency code")
+
+
+def _an_int(_instance: object, attribute: Attribute[int], value: object) -> None:
+    if type(value) is not int:
+        raise ValidationError("DemoSpec", attribute.name, value, "an integer")
+
+
+def _a_rate(_instance: object, attribute: Attribute[float], value: object) -> None:
+    if (
+        type(value) not in (int, float)
+        or not math.isfinite(value)  # type: ignore[arg-type]
+        or not 0 < value <= _MAX_DEALS_PER_QUARTER  # type: ignore[operator]
+    ):
+        expected = f"a number of deals above 0 and at most {_MAX_DEALS_PER_QUARTER}"
+        raise ValidationError("DemoSpec", attribute.name, value, expected)
+
+
+_MAX_DEALS_PER_QUARTER = 100
 
 
 # Share of each partner type in the program.
@@ -191,10 +221,10 @@ class DemoSpec:
     managers: int = attrs.field(default=10, validator=_at_least(4))
     account_executives: int = attrs.field(default=12, validator=_at_least(1))
     quarters: int = attrs.field(default=6, validator=_at_least(1))
-    as_of: date = date(2026, 9, 30)
-    currency: str = "EUR"
-    seed: int = 2026
-    deals_per_partner: float = 2.0
+    as_of: date = attrs.field(default=date(2026, 9, 30), validator=_a_day)
+    currency: str = attrs.field(default="EUR", validator=_a_currency)
+    seed: int = attrs.field(default=2026, validator=_an_int)
+    deals_per_partner: float = attrs.field(default=2.0, validator=_a_rate)
 
 
 def generate_portfolio(spec: DemoSpec | None = None) -> Portfolio:
