@@ -139,7 +139,7 @@ flag = {{ message = "never loaded" }}
                 "a veto only applies to transitions",
             ),
             ('[[rules]]\nid = "x"\napplies_to = "customer"\nwhen = "true"\n', "x", "applies_to"),
-            ('[[rules]]\napplies_to = "partner"\nwhen = "true"\n', "#1", "rule id"),
+            ('[[rules]]\napplies_to = "partner"\nwhen = "true"\n', "#1", "rule.id"),
             (
                 HEAD + 'priority = "high"\nflag = {message="m"}\n',
                 "x",

@@ -336,20 +336,32 @@ class TestRulesAndTheirOutcomes:
 
     @pytest.mark.parametrize("bad_id", ["", " x", "has space", "x" * 200, 7])
     def test_a_rule_id_must_be_a_short_plain_name(self, bad_id):
-        with pytest.raises(ValueError, match="rule id"):
+        with pytest.raises(ValidationError, match=r"rule\.id"):
             rule(bad_id, applies_to="partner")
 
     def test_a_rule_must_apply_to_a_known_kind_of_fact(self):
-        with pytest.raises(ValueError, match="applies_to must be one of"):
+        with pytest.raises(ValidationError, match=r"rule\.applies_to: expected one of"):
             rule("x", applies_to="customer")
 
     def test_outcome_helpers_refuse_empty_text_and_unknown_severities(self):
-        with pytest.raises(ValueError, match="severity must be one of"):
+        with pytest.raises(ValidationError, match=r"flag\.severity: expected one of"):
             flag("x", severity="panic")
-        with pytest.raises(ValueError, match="reason must be a non-empty string"):
+        with pytest.raises(ValidationError, match=r"Outcome\.reason: expected a non-empty string"):
             veto("  ")
-        with pytest.raises(ValueError, match="target must be"):
+        with pytest.raises(ValidationError, match=r"Outcome\.target"):
             override("", "top", reason="r")
+        with pytest.raises(ValidationError, match=r"Outcome\.facts"):
+            flag("x", facts=["not", "a", "mapping"])
+
+    @given(st.one_of(st.none(), st.integers(), st.text(), st.lists(st.integers(), max_size=2)))
+    def test_only_a_function_can_become_a_rule(self, value):
+        with pytest.raises(ValidationError, match="function"):
+            rule("x", applies_to="partner")(value)
+
+    @pytest.mark.parametrize("value", [None, 7, "rules"])
+    def test_a_rule_set_is_built_from_an_iterable_of_rules(self, value):
+        with pytest.raises(ValidationError, match=r"RuleSet\.rules"):
+            RuleSet(value)
 
     def test_an_object_that_is_not_a_rule_is_refused(self):
         with pytest.raises(ValidationError, match="rules: objects with id"):

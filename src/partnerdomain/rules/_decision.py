@@ -16,6 +16,8 @@ from typing import Final
 
 import attrs
 
+from partnerdomain.exceptions import ValidationError
+
 __all__ = [
     "Decision",
     "DecisionKind",
@@ -71,12 +73,10 @@ class PluginInfo:
 
 def _freeze_facts(value: object) -> Mapping[str, object]:
     if not isinstance(value, Mapping):
-        msg = f"facts must be a mapping of fact name to value, got {value!r}"
-        raise TypeError(msg)
+        raise ValidationError("Outcome", "facts", value, "a mapping of fact name to value")
     for key in value:
         if not isinstance(key, str):
-            msg = f"fact names must be strings, got {key!r}"
-            raise TypeError(msg)
+            raise ValidationError("Outcome", "facts", key, "fact names that are strings")
     return MappingProxyType({k: _plain(v) for k, v in value.items()})
 
 
@@ -110,8 +110,7 @@ class Outcome:
 
 def _text(what: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
-        msg = f"{what} must be a non-empty string, got {value!r}"
-        raise ValueError(msg)
+        raise ValidationError("Outcome", what, value, "a non-empty string")
     return value
 
 
@@ -129,13 +128,13 @@ def flag(
         facts: The fact names and values the rule looked at.
 
     Raises:
-        ValueError: If the message is empty or the severity unknown.
+        ValidationError: If the message is empty or the severity unknown.
     """
     try:
         level = Severity(severity)
     except ValueError:
-        msg = f"severity must be one of {[s.value for s in Severity]}, got {severity!r}"
-        raise ValueError(msg) from None
+        expected = f"one of {[s.value for s in Severity]}"
+        raise ValidationError("flag", "severity", severity, expected) from None
     return Outcome(
         kind=DecisionKind.FLAG, severity=level, message=_text("message", message), facts=facts
     )

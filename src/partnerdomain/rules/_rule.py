@@ -9,6 +9,7 @@ from typing import Final, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
+from partnerdomain.exceptions import ValidationError
 from partnerdomain.rules._decision import Outcome
 from partnerdomain.rules._facts import _KINDS, Fact, FactKind
 
@@ -54,15 +55,12 @@ def check_rule_id(value: object) -> str:
     """Return ``value`` if it is a valid rule id.
 
     Raises:
-        ValueError: If it is not a string of letters, digits and ``_.:/-`` (at most 128,
+        ValidationError: If it is not a string of letters, digits and ``_.:/-`` (at most 128,
             starting with a letter or digit).
     """
     if not isinstance(value, str) or not _RULE_ID.fullmatch(value):
-        msg = (
-            f"a rule id must be 1 to 128 letters, digits or '_.:/-', starting with a letter "
-            f"or digit; got {value!r}"
-        )
-        raise ValueError(msg)
+        expected = "1 to 128 letters, digits or '_.:/-', starting with a letter or digit"
+        raise ValidationError("rule", "id", value, expected)
     return value
 
 
@@ -78,14 +76,13 @@ def as_fact_kind(value: object) -> FactKind:
         return FactKind(str(value))
     except ValueError:
         names = [k.value for k in FactKind]
-        msg = f"applies_to must be one of {names} (or Partner, Opportunity, ...), got {value!r}"
-        raise ValueError(msg) from None
+        expected = f"one of {names} (or Partner, Opportunity, ...)"
+        raise ValidationError("rule", "applies_to", value, expected) from None
 
 
 def _check_priority(_instance: object, _attribute: object, value: object) -> None:
     if type(value) is not int:
-        msg = f"a rule's priority must be an int, got {value!r}"
-        raise ValueError(msg)
+        raise ValidationError("rule", "priority", value, "an int")
 
 
 def _id(value: str) -> str:
@@ -136,8 +133,8 @@ def _takes_two(function: Callable[..., object]) -> bool:
         return True
     if len(positional) == 1:
         return False
-    msg = f"a rule function takes the fact (and optionally the context), got {function!r}"
-    raise TypeError(msg)
+    expected = "a function taking the fact (and optionally the context)"
+    raise ValidationError("rule", "function", function, expected)
 
 
 def rule(
@@ -164,15 +161,19 @@ def rule(
         A decorator that turns the function into a :class:`FunctionRule`.
 
     Raises:
-        ValueError: If the id, kind or priority is not valid.
+        ValidationError: If the id, kind or priority is not valid, or what is decorated
+            is not a function.
     """
     check_rule_id(id)
     kind = as_fact_kind(applies_to)
     if type(priority) is not int:
-        msg = f"a rule's priority must be an int, got {priority!r}"
-        raise ValueError(msg)
+        raise ValidationError("rule", "priority", priority, "an int")
 
     def decorate(function: Callable[..., RuleResult]) -> FunctionRule:
+        decorated: object = function  # checked at run time: @rule(...) on a non-function
+        if not callable(decorated):
+            where = f"rule {id!r}"
+            raise ValidationError(where, "function", decorated, "a function to decorate")
         return FunctionRule(
             id=id,
             applies_to=kind,

@@ -79,6 +79,9 @@ class RuleSet:
 
     def __init__(self, rules: Iterable[Rule] = (), *, plugin: PluginInfo | None = None) -> None:
         """Collect and order the rules; see the class docstring."""
+        given: object = rules  # checked at run time too: type hints do not stop a None
+        if isinstance(given, str) or not isinstance(given, Iterable):
+            raise ValidationError("RuleSet", "rules", given, "an iterable of rules")
         if isinstance(rules, RuleSet):
             entries = [
                 attrs.evolve(e, plugin=plugin) if plugin is not None else e
