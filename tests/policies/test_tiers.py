@@ -20,6 +20,7 @@ from partnerdomain.model import (
     Quarter,
 )
 from partnerdomain.policies import ThresholdTiers, Tier
+from partnerdomain.testing import portfolios
 
 Q = Quarter(2026, 3)
 TIERS = [
@@ -197,3 +198,21 @@ class TestInputs:
     def test_bad_requirements_are_refused(self, requires):
         with pytest.raises(ValidationError):
             Tier("Gold", requires=requires)
+
+
+@given(portfolios(max_partners=8, max_opportunities=20))
+def test_the_tier_qualified_for_is_the_highest_whose_progress_is_reached(generated):
+    policy = ThresholdTiers(tiers=TIERS)
+    quarter = Quarter.from_date(generated.as_of)
+    for placement in policy.assess(generated, quarter):
+        reached = [policy.progress(t, placement.measures).reached for t in policy.tiers]
+        best = max((i for i, ok in enumerate(reached) if ok), default=-1)
+        assert placement.qualified == (policy.tiers[best].name if best >= 0 else None)
+        held = [t.name for t in policy.tiers].index(placement.value) if placement.value else -1
+        following = held + 1
+        if following < len(policy.tiers):
+            assert placement.progress == policy.progress(
+                policy.tiers[following], placement.measures
+            )
+        else:
+            assert placement.progress is None

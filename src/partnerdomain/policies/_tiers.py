@@ -348,6 +348,11 @@ class ThresholdTiers:
         return {t.name: i for i, t in enumerate(self.tiers)}
 
     @functools.cached_property
+    def _requirements(self) -> tuple[tuple[tuple[str, Decimal], ...], ...]:
+        """Each tier's (measure, minimum) pairs, lowest tier first."""
+        return tuple(tuple(t.requires.items()) for t in self.tiers)
+
+    @functools.cached_property
     def _measured(self) -> tuple[str, ...]:
         """The measures the tiers require, sorted."""
         return tuple(sorted({m for t in self.tiers for m in t.requires}))
@@ -456,8 +461,14 @@ class ThresholdTiers:
         measures: Mapping[str, Decimal | None],
         previous: Tiers | None,
     ) -> TierPlacement:
-        checks = [self.progress(t, measures) for t in self.tiers]
-        qualified = max((i for i, p in enumerate(checks) if p.reached), default=-1)
+        # Which tiers are reached, without building a progress report for each.
+        qualified = -1
+        for index, requirements in enumerate(self._requirements):
+            if all(
+                (actual := measures.get(measure)) is not None and actual >= required
+                for measure, required in requirements
+            ):
+                qualified = index
         held, below, source = self._held(partner, previous)
         name = self._name
         measures = measures if isinstance(measures, FrozenMap) else FrozenMap(measures)
@@ -518,7 +529,9 @@ class ThresholdTiers:
         reasons.append(
             self._reason(code, quarter, text, {**base, "quarters_below": below, "tier": name(new)})
         )
-        progress = checks[new + 1] if new + 1 < len(self.tiers) else None
+        progress = (
+            self.progress(self.tiers[new + 1], measures) if new + 1 < len(self.tiers) else None
+        )
         if progress is not None and progress.missing:
             missing = ", ".join(
                 f"{c.measure} {_show(c.actual)} of {_show(c.required)} (missing {_show(c.missing)})"
