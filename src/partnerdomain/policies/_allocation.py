@@ -615,13 +615,18 @@ class _Matcher:
         self._load = load
         self._pools: dict[tuple[PartnerType, frozenset[str], str | None], _Pool] = {}
         self._member_of: dict[str, list[_Pool]] = {}
+        self._competent: dict[PartnerType, list[PartnerManager]] = {}
 
     def _pool(self, partner: Partner) -> _Pool:
         key = (partner.partner_type, frozenset(partner.languages), partner.region)
         pool = self._pools.get(key)
         if pool is None:
             load = self._load
-            competent = [m for m in self._candidates if m.is_competent_for(partner.partner_type)]
+            competent = self._competent.get(partner.partner_type)
+            if competent is None:
+                kind = partner.partner_type
+                competent = [m for m in self._candidates if m.is_competent_for(kind)]
+                self._competent[kind] = competent
             speaking = [m for m in competent if _speaks(m, partner)]
             covering = [m for m in speaking if m.covers_region(partner.region)]
             free = sum(load[m.id] < m.capacity.manage for m in covering)
