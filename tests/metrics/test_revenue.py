@@ -182,3 +182,23 @@ def test_a_window_may_be_a_one_shot_iterable_and_results_are_the_callers_own(por
         won_deals(portfolio, (q for q in quarters))
         == reference_won(portfolio, quarters, PARTNER_SOURCED)[1]
     )
+
+
+@given(
+    portfolios(max_partners=6, max_opportunities=25),
+    st.sampled_from([PARTNER_SOURCED, PARTNER_DEALS, frozenset(DealSource)]),
+)
+def test_pipeline_measures_match_their_plain_definition(portfolio, sources):
+    open_deals = [
+        o
+        for o in portfolio.opportunities
+        if o.is_open and o.partner_id is not None and o.source in sources
+    ]
+    pipeline = {p.id: Decimal(0) for p in portfolio.partners}
+    for deal in open_deals:
+        pipeline[deal.partner_id] += deal.amount.amount
+    assert open_pipeline(portfolio, sources=sources) == pipeline
+    largest = {}
+    for deal in sorted(open_deals, key=lambda o: (-o.amount.amount, o.id)):
+        largest.setdefault(deal.partner_id, deal)
+    assert largest_open_deal(portfolio, sources=sources) == largest

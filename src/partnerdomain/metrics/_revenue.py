@@ -94,7 +94,7 @@ def _won_in(
     portfolio: Portfolio, spans: Iterable[tuple[date, date]], kinds: frozenset[DealSource]
 ) -> Iterable[tuple[str, Opportunity]]:
     """The won deals of ``kinds`` whose day lies in one of the (disjoint) ``spans``."""
-    index = _won_index(portfolio)
+    index = _deal_index(portfolio)
     days, rows = index.days, index.rows
     for first, last in spans:
         for pid, source, opportunity in rows[bisect_left(days, first) : bisect_right(days, last)]:
@@ -102,10 +102,14 @@ def _won_in(
                 yield pid, opportunity
 
 
-class _WonDeals:
-    """A portfolio's won deals with a partner, by the day they count on (see won_on)."""
+class _Deals:
+    """A portfolio's deals with a partner, indexed once.
 
-    __slots__ = ("days", "results", "rows")
+    The won ones are sorted by the day they count on (see :func:`won_on`); the open ones
+    keep the portfolio's order.
+    """
+
+    __slots__ = ("days", "open", "results", "rows")
 
     def __init__(self, portfolio: Portfolio) -> None:
         won = sorted(
@@ -118,23 +122,29 @@ class _WonDeals:
         )
         self.days = [day for day, *_ in won]
         self.rows = [(pid, source, o) for _, pid, source, o in won]
+        # The open deals with a partner, in portfolio order, for the pipeline measures.
+        self.open = [
+            (o.partner_id, o.source, o)
+            for o in portfolio.opportunities
+            if o.partner_id is not None and o.is_open
+        ]
         # Totals already computed, by (measure, spans, sources): a review asks for the
         # same window several times (bands, tiers, the triangle, the measures).
         self.results: dict[tuple[object, ...], dict[str, Any]] = {}
 
 
 # One index per live portfolio (portfolios are immutable): measures that each used to
-# scan every deal look only at the won deals of their window. An entry goes when its
-# portfolio does.
-_WON: dict[int, tuple[weakref.ref[Portfolio], _WonDeals]] = {}
+# scan every deal look only at the won deals of their window, or at the open ones. An
+# entry goes when its portfolio does.
+_WON: dict[int, tuple[weakref.ref[Portfolio], _Deals]] = {}
 
 
-def _won_index(portfolio: Portfolio) -> _WonDeals:
+def _deal_index(portfolio: Portfolio) -> _Deals:
     key = id(portfolio)
     entry = _WON.get(key)
     if entry is not None and entry[0]() is portfolio:
         return entry[1]
-    index = _WonDeals(portfolio)
+    index = _Deals(portfolio)
     _WON[key] = (weakref.ref(portfolio, lambda _: _WON.pop(key, None)), index)
     return index
 
@@ -148,7 +158,7 @@ def _totals(
     """Won revenue or won deals per partner, computed once per window and kept."""
     kinds = _check_sources(function, sources)
     spans = _spans(function, quarters)
-    index = _won_index(portfolio)
+    index = _deal_index(portfolio)
     key = (function, spans, kinds)
     kept = index.results.get(key)
     if kept is None:
@@ -265,9 +275,8 @@ def open_pipeline(
     """
     kinds = _check_sources("open_pipeline", sources)
     totals = dict.fromkeys((p.id for p in portfolio.partners), _ZERO)
-    for opportunity in portfolio.opportunities:
-        pid = opportunity.partner_id
-        if pid is not None and opportunity.is_open and opportunity.source in kinds:
+    for pid, source, opportunity in _deal_index(portfolio).open:
+        if source in kinds:
             totals[pid] = totals.get(pid, _ZERO) + opportunity.amount.amount
     return totals
 
@@ -285,9 +294,8 @@ def largest_open_deal(
     """
     kinds = _check_sources("largest_open_deal", sources)
     largest: dict[str, Opportunity] = {}
-    for opportunity in portfolio.opportunities:
-        pid = opportunity.partner_id
-        if pid is None or not opportunity.is_open or opportunity.source not in kinds:
+    for pid, source, opportunity in _deal_index(portfolio).open:
+        if source not in kinds:
             continue
         best = largest.get(pid)
         if best is None or (-opportunity.amount.amount, opportunity.id) < (
