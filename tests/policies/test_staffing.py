@@ -411,3 +411,33 @@ class TestParameters:
     def test_a_plan_needs_a_quarter(self):
         with pytest.raises(ValidationError, match="quarter"):
             POLICY.plan(Portfolio(as_of=DAY, currency="EUR"), quarter=DAY)
+
+    @pytest.mark.parametrize(
+        ("argument", "given", "field"),
+        [
+            ("bands", {"P-1": "stellar"}, r"bands\['P-1'\]"),
+            ("bands", {"P-1": 3}, r"bands\['P-1'\]"),
+            ("bands", {7: "top"}, "bands"),
+            ("triangle", {"P-1": "sideways"}, r"triangle\['P-1'\]"),
+        ],
+    )
+    def test_a_mapping_of_unknown_bands_or_segments_is_refused(self, argument, given, field):
+        with pytest.raises(ValidationError, match=field):
+            plan_of(Portfolio(as_of=DAY, currency="EUR"), **{argument: given})
+
+    @given(bands=st.lists(st.sampled_from(list(PerformanceBand)), min_size=1, max_size=12))
+    def test_bands_given_as_members_or_their_values_plan_alike(self, bands):
+        partners = [
+            Partner(
+                id=f"P-{i}",
+                name="Acme",
+                partner_type=PartnerType.RESELLER,
+                stage=PartnerStage.ACTIVE,
+                stage_since=date(2026, 1, 1),
+            )
+            for i in range(len(bands))
+        ]
+        portfolio = Portfolio(as_of=DAY, currency="EUR", partners=partners)
+        as_members = {p.id: band for p, band in zip(partners, bands, strict=True)}
+        as_text = {pid: band.value for pid, band in as_members.items()}
+        assert plan_of(portfolio, bands=as_text) == plan_of(portfolio, bands=as_members)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from operator import attrgetter
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -440,8 +440,7 @@ def _band_lookup(
         raise ValidationError(
             POLICY, "bands", bands, "Bands, a mapping of partner id to band, or None"
         )
-    # Bands are string enumerations: a band compares and hashes like its value.
-    return bands.get
+    return _checked_lookup(bands, "bands", PerformanceBand)
 
 
 def _triangle_lookup(
@@ -460,7 +459,24 @@ def _triangle_lookup(
         raise ValidationError(
             POLICY, "triangle", triangle, "a Triangle, a mapping of partner id to segment, or None"
         )
-    return triangle.get
+    return _checked_lookup(triangle, "triangle", TriangleSegment)
+
+
+def _checked_lookup(
+    given: Mapping[Any, object], name: str, kind: type[StrEnum]
+) -> Callable[[str], str | None]:
+    """Check a mapping of partner id to a member of ``kind`` (or its value); look it up."""
+    values = {member.value for member in kind}
+    checked: dict[str, str] = {}
+    for pid, value in given.items():
+        if not isinstance(pid, str):
+            raise ValidationError(POLICY, name, pid, "partner ids (text) as keys")
+        if not isinstance(value, str) or value not in values:
+            expected = "one of " + ", ".join(sorted(values))
+            raise ValidationError(POLICY, f"{name}[{pid!r}]", value, expected)
+        # A member of a string enumeration compares and hashes like its value.
+        checked[pid] = str(value) if not isinstance(value, kind) else value.value
+    return checked.get
 
 
 @attrs.frozen(kw_only=True)
