@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from partnerdomain.exceptions import ValidationError
-from partnerdomain.metrics._revenue import PARTNER_DEALS, won_on
+from partnerdomain.metrics._revenue import PARTNER_DEALS, first_wins, won_on
 from partnerdomain.model import DealSource, OpportunityStage, Quarter
 
 if TYPE_CHECKING:
@@ -225,7 +225,7 @@ def ramp_days(
         ValidationError: If ``sources`` is empty.
     """
     kinds = _sources("ramp_days", sources)
-    first = _first_wins(portfolio.opportunities, kinds)
+    first = first_wins(portfolio, kinds)
     out: dict[str, int] = {}
     for partner in portfolio.partners:
         day = first.get(partner.id)
@@ -233,22 +233,6 @@ def ramp_days(
         if day is not None and joined is not None and day >= joined:
             out[partner.id] = (day - joined).days
     return out
-
-
-def _first_wins(
-    opportunities: Iterable[Opportunity], kinds: frozenset[DealSource]
-) -> dict[str, date]:
-    first: dict[str, date] = {}
-    won = OpportunityStage.WON
-    for opp in opportunities:
-        pid = opp.partner_id
-        if opp.stage is not won or pid is None or opp.source not in kinds:
-            continue
-        day = won_on(opp)
-        known = first.get(pid)
-        if known is None or day < known:
-            first[pid] = day
-    return first
 
 
 def _median(values: list[int]) -> Decimal | None:
@@ -276,7 +260,7 @@ def ramp_time(
     kinds = _sources("ramp_time", sources)
     previous = quarter.previous()
     locate = _window(quarter, previous)
-    first = _first_wins(portfolio.opportunities, kinds)
+    first = first_wins(portfolio, kinds)
     days: tuple[list[int], list[int]] = ([], [])
     for partner in portfolio.partners:
         day = first.get(partner.id)
@@ -463,19 +447,25 @@ def _count_results(
     portfolio: Portfolio, quarter: Quarter, tallies: dict[str, tuple[_Tally, _Tally]]
 ) -> None:
     previous = quarter.previous()
-    locate = _window(quarter, previous)
+    # The two quarters' bounds, compared inline: this runs once per deal.
+    first, last = quarter.first_day, quarter.last_day
+    before_first, before_last = previous.first_day, previous.last_day
     won = OpportunityStage.WON
     for opp in portfolio.opportunities:
-        people = [p for p in (opp.account_executive_id, opp.partner_manager_id) if p is not None]
-        if not people:
+        executive, manager = opp.account_executive_id, opp.partner_manager_id
+        if executive is None and manager is None:
             continue
-        registered = locate(opp.registered_on)
-        closed = locate(won_on(opp)) if opp.stage is won else -1
+        day = opp.registered_on
+        registered = 0 if first <= day <= last else 1 if before_first <= day <= before_last else -1
+        closed = -1
+        if opp.stage is won:
+            day = opp.close_date or opp.stage_since
+            closed = 0 if first <= day <= last else 1 if before_first <= day <= before_last else -1
         if registered < 0 and closed < 0:
             continue
         amount = opp.amount.amount
-        for person in people:
-            pair = tallies.get(person)
+        for person in (executive, manager):
+            pair = None if person is None else tallies.get(person)
             if pair is None:
                 continue
             if registered >= 0:

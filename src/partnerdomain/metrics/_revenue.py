@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from partnerdomain.exceptions import ValidationError
-from partnerdomain.model import DealSource, Quarter
+from partnerdomain.model import DealSource, OpportunityStage, Quarter
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable
@@ -90,47 +90,73 @@ def won_on(opportunity: Opportunity) -> date:
     return opportunity.close_date or opportunity.stage_since
 
 
-def _won_in(
-    portfolio: Portfolio, spans: Iterable[tuple[date, date]], kinds: frozenset[DealSource]
-) -> Iterable[tuple[str, Opportunity]]:
-    """The won deals of ``kinds`` whose day lies in one of the (disjoint) ``spans``."""
-    index = _deal_index(portfolio)
-    days, rows = index.days, index.rows
-    for first, last in spans:
-        for pid, source, opportunity in rows[bisect_left(days, first) : bisect_right(days, last)]:
-            if source in kinds:
-                yield pid, opportunity
+class _Won:
+    """The won deals of one source, sorted by the day they count on (see :func:`won_on`)."""
+
+    __slots__ = ("amounts", "days", "partners")
+
+    def __init__(self, rows: list[tuple[date, str, Decimal]]) -> None:
+        rows.sort(key=itemgetter(0))
+        self.days = [row[0] for row in rows]
+        self.partners = [row[1] for row in rows]
+        self.amounts = [row[2] for row in rows]
+
+    def between(self, first: date, last: date) -> tuple[list[str], list[Decimal]]:
+        """The partners and amounts of the deals won from ``first`` to ``last``."""
+        start, end = bisect_left(self.days, first), bisect_right(self.days, last)
+        return self.partners[start:end], self.amounts[start:end]
 
 
 class _Deals:
-    """A portfolio's deals with a partner, indexed once.
+    """A portfolio's deals with a partner, indexed once, in one pass.
 
-    The won ones are sorted by the day they count on (see :func:`won_on`); the open ones
+    The won ones are kept by source, sorted by the day they count on; the open ones
     keep the portfolio's order.
     """
 
-    __slots__ = ("days", "open", "results", "rows")
+    __slots__ = ("open", "results", "won")
 
     def __init__(self, portfolio: Portfolio) -> None:
-        won = sorted(
-            (
-                (won_on(o), o.partner_id, o.source, o)
-                for o in portfolio.opportunities
-                if o.is_won and o.partner_id is not None
-            ),
-            key=itemgetter(0),
-        )
-        self.days = [day for day, *_ in won]
-        self.rows = [(pid, source, o) for _, pid, source, o in won]
+        won_stage, open_stages = OpportunityStage.WON, _OPEN_STAGES
+        won: dict[DealSource, list[tuple[date, str, Decimal]]] = {}
         # The open deals with a partner, in portfolio order, for the pipeline measures.
-        self.open = [
-            (o.partner_id, o.source, o)
-            for o in portfolio.opportunities
-            if o.partner_id is not None and o.is_open
-        ]
+        self.open: list[tuple[str, DealSource, Opportunity]] = []
+        for o in portfolio.opportunities:
+            pid = o.partner_id
+            if pid is None:
+                continue
+            stage = o.stage
+            if stage is won_stage:
+                row = (o.close_date or o.stage_since, pid, o.amount.amount)
+                rows = won.get(o.source)
+                if rows is None:
+                    won[o.source] = [row]
+                else:
+                    rows.append(row)
+            elif stage in open_stages:
+                self.open.append((pid, o.source, o))
+        self.won = {source: _Won(rows) for source, rows in won.items()}
         # Totals already computed, by (measure, spans, sources): a review asks for the
         # same window several times (bands, tiers, the triangle, the measures).
         self.results: dict[tuple[object, ...], dict[str, Any]] = {}
+
+
+def first_wins(portfolio: Portfolio, kinds: frozenset[DealSource]) -> dict[str, date]:
+    """The day of each partner's first won deal of ``kinds`` (partners without one left out)."""
+    first: dict[str, date] = {}
+    index = _deal_index(portfolio)
+    for source in sorted(kinds):
+        won = index.won.get(source)
+        if won is None:
+            continue
+        for day, pid in zip(won.days, won.partners, strict=True):
+            known = first.get(pid)
+            if known is None or day < known:
+                first[pid] = day
+    return first
+
+
+_OPEN_STAGES = frozenset(stage for stage in OpportunityStage if stage.is_open)
 
 
 # One index per live portfolio (portfolios are immutable): measures that each used to
@@ -164,11 +190,19 @@ def _totals(
     if kept is None:
         zero: Decimal | int = _ZERO if function == "won_revenue" else 0
         kept = dict.fromkeys((p.id for p in portfolio.partners), zero)
-        for pid, opportunity in _won_in(portfolio, spans, kinds):
-            if function == "won_revenue":
-                kept[pid] = kept.get(pid, _ZERO) + opportunity.amount.amount
-            else:
-                kept[pid] = kept.get(pid, 0) + 1
+        get = kept.get
+        for source in sorted(kinds):
+            won = index.won.get(source)
+            if won is None:
+                continue
+            for first, last in spans:
+                partners, amounts = won.between(first, last)
+                if function == "won_revenue":
+                    for pid, amount in zip(partners, amounts, strict=True):
+                        kept[pid] = get(pid, _ZERO) + amount
+                else:
+                    for pid in partners:
+                        kept[pid] = get(pid, 0) + 1
         index.results[key] = kept
     return dict(kept)  # a copy: the caller may change it
 

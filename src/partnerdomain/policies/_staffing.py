@@ -23,6 +23,7 @@ from partnerdomain.model import (
     Capacity,
     FrozenMap,
     Money,
+    OpportunityStage,
     Partner,
     PartnerManager,
     PartnerType,
@@ -1070,13 +1071,22 @@ def _segment_of_person(
     return Segment(role)
 
 
+_OPEN_STAGES = frozenset(stage for stage in OpportunityStage if stage.is_open)
+
+
 def _co_selling_moves(
     portfolio: Portfolio, partners: Iterable[Partner], quarter: Quarter
 ) -> list[Move]:
     open_deals: dict[str, set[str]] = {}
+    open_stages = _OPEN_STAGES
     for deal in portfolio.opportunities:
-        if deal.is_open and deal.partner_id is not None and deal.account_executive_id is not None:
-            open_deals.setdefault(deal.partner_id, set()).add(deal.account_executive_id)
+        executive, pid = deal.account_executive_id, deal.partner_id
+        if executive is not None and pid is not None and deal.stage in open_stages:
+            known = open_deals.get(pid)
+            if known is None:
+                open_deals[pid] = {executive}
+            else:
+                known.add(executive)
     moves = []
     for partner in partners:
         if partner.id not in open_deals:
