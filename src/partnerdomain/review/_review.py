@@ -11,6 +11,7 @@ import attrs
 from partnerdomain.exceptions import RuleError, ValidationError
 from partnerdomain.metrics import ProgramMetrics, program_metrics
 from partnerdomain.model import FrozenMap, Portfolio, Quarter
+from partnerdomain.model._bulk import collector_paused
 from partnerdomain.policies import (
     Allocation,
     Bands,
@@ -235,7 +236,16 @@ def quarterly_review(
             its input.
     """
     _check(portfolio, quarter, policies, rules)
-    policies = policies or ReviewPolicies()
+    # A review builds a few explained objects per partner and deal, none of them in a
+    # reference cycle: the cyclic collector would only rescan the portfolio, again and
+    # again (a third of a large review). It resumes when the review is done.
+    with collector_paused():
+        return _review(portfolio, quarter, policies or ReviewPolicies(), rules)
+
+
+def _review(
+    portfolio: Portfolio, quarter: Quarter, policies: ReviewPolicies, rules: RuleSet | None
+) -> Review:
     active_rules = rules if rules is not None and len(rules) else None
     notes: list[str] = []
 
