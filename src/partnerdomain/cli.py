@@ -526,6 +526,7 @@ def _wants_progress(args: argparse.Namespace) -> bool:
 
 def _review(args: argparse.Namespace) -> int:
     from partnerdomain.exceptions import PartnerDomainError  # noqa: PLC0415
+    from partnerdomain.model._bulk import collector_paused  # noqa: PLC0415
     from partnerdomain.review import quarterly_review  # noqa: PLC0415
     from partnerdomain.rules import Severity  # noqa: PLC0415
 
@@ -534,7 +535,9 @@ def _review(args: argparse.Namespace) -> int:
     if not args.demo and not args.files:
         _fail(USAGE, "nothing to review: give CRM export FILES, or --demo for the demo portfolio")
     rules = _load_rules(args)
-    with _Progress(enabled=_wants_progress(args)) as progress:
+    # The whole run builds objects that form no reference cycles; the library pauses
+    # the cyclic collector in each step, and the command keeps it paused between them.
+    with collector_paused(), _Progress(enabled=_wants_progress(args)) as progress:
         if args.demo:
             from partnerdomain.demo import DEMO_SPEC, load_demo  # noqa: PLC0415
 
