@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 from collections.abc import Callable, Iterator, Mapping
@@ -143,6 +142,14 @@ class _Shared:
         self.policies: dict[str, object] = {}
         self._seen: dict[int, tuple[object, object]] = {}
         self._parameters: dict[str, object] = {}
+        self._quarters: dict[Quarter, str] = {}
+
+    def text_of(self, quarter: Quarter) -> str:
+        """A quarter as text (a document's reasons name a handful of quarters)."""
+        text = self._quarters.get(quarter)
+        if text is None:
+            text = self._quarters[quarter] = str(quarter)
+        return text
 
     def converted(self, value: Mapping[str, object]) -> object:
         # The cache holds the mapping itself, so its id cannot be reused while it lives.
@@ -171,10 +178,15 @@ def _facts(facts: Mapping[str, object], policy: str, shared: _Shared | None) -> 
     if shared is None:
         return plain(facts)
     out: dict[str, object] = {}
+    by_type = _BY_TYPE
     for key, value in facts.items():
-        if key == "parameters" and shared.hoisted(policy, value):
+        cls = value.__class__
+        convert = by_type.get(cls)
+        if convert is not None and cls is not FrozenMap and cls is not dict:
+            out[key] = convert(value)  # the usual fact: a number, text, a day, a quarter
+        elif key == "parameters" and shared.hoisted(policy, value):
             continue
-        if isinstance(value, Mapping) and len(value) > 3:
+        elif isinstance(value, Mapping) and len(value) > 3:
             out[key] = shared.converted(value)
         else:
             out[key] = plain(value)
@@ -190,7 +202,7 @@ def reason_data(reason: Reason, shared: _Shared | None = None) -> dict[str, obje
     return {
         "code": reason.code,
         "policy": reason.policy,
-        "quarter": str(reason.quarter),
+        "quarter": str(reason.quarter) if shared is None else shared.text_of(reason.quarter),
         "text": reason.text,
         "facts": _facts(reason.facts, reason.policy, shared),
     }
@@ -488,7 +500,8 @@ def write_json(
         partners: Whether to include one row per partner, with reasons.
         indent: Indentation; ``None`` for one line.
     """
-    dumps = functools.partial(json.dumps, indent=indent, ensure_ascii=False)
+    # One encoder for every row (json.dumps would make one per call with these options).
+    dumps = json.JSONEncoder(indent=indent, ensure_ascii=False).encode
     # One level deeper than the top: how json.dumps would indent a top-level value.
     inner = "" if indent is None else "\n" + " " * indent
     between = ", " if indent is None else "," + inner
