@@ -119,3 +119,43 @@ def test_shares_above_one_are_refused():
     with pytest.raises(ValidationError) as caught:
         PerformanceTriangle(aggressive_growth=Decimal("0.5"), growth_potential=Decimal("0.6"))
     assert caught.value.field == "growth_potential"
+
+
+@given(growth_strategy)
+def test_a_tie_is_explained_exactly_when_it_spans_a_segments_target(growth):
+    triangle = PerformanceTriangle().segment(growth, Q)
+    n = len(growth)
+    aggressive = int(Decimal("0.05") * n + Decimal("0.5"))
+    potential = min(n - aggressive, int(Decimal("0.15") * n + Decimal("0.5")))
+    cuts = {"aggressive_growth": aggressive, "growth_potential": aggressive + potential}
+    for pid, value in growth.items():
+        tied = [p for p, v in growth.items() if v == value]
+        better = sum(1 for v in growth.values() if v > value)
+        spans = [name for name, cut in cuts.items() if better < cut < better + len(tied)]
+        ties = [r for r in triangle.placement(pid).reasons if r.code == "tie_at_boundary"]
+        assert [r.facts["boundary"] for r in ties] == spans[:1]
+        for reason in ties:
+            assert reason.facts["tie_size"] == len(tied)
+            assert reason.facts["segment"] == triangle.segment_of(pid).value
+
+
+def test_growth_from_nothing_is_called_unbounded_and_ties_go_to_the_lower_segment():
+    growth = {f"P-{i:02d}": Decimal("Infinity") for i in range(20)}
+    triangle = PerformanceTriangle().segment(growth, Q)
+    assert triangle.counts[TriangleSegment.LIMITED_GROWTH] == 20
+    ranked, tie = triangle.placement("P-00").reasons
+    assert ranked.facts["unbounded"] is True
+    assert "unbounded: nothing in the base period to grow from" in ranked.text
+    assert tie.code == "tie_at_boundary"
+    assert tie.facts == {
+        "tie_size": 20,
+        "boundary": "aggressive_growth",
+        "target_position": 1,
+        "segment": "limited_growth",
+    }
+
+
+def test_finite_growth_is_not_called_unbounded():
+    triangle = PerformanceTriangle().segment({"P-1": Decimal(2), "P-2": Decimal("-Infinity")}, Q)
+    for pid in ("P-1", "P-2"):
+        assert "unbounded" not in triangle.placement(pid).reasons[0].facts

@@ -274,30 +274,29 @@ class Bands:
         return band, tuple(reasons)
 
     def _tie_reason(self, position: int, band: PerformanceBand) -> Reason | None:
-        ranking = self._ranking
-        start, end = ranking.tie_group(position)
-        top_target, middle_target, _ = ranking.targets
-        for name, boundary in (("top", top_target), ("bottom", top_target + middle_target)):
-            if start < boundary < end:
-                text = (
-                    f"tied with {end - start - 1} other partner(s) across the {name} band's "
-                    f"target boundary (after {boundary} partners); ties are never split and "
-                    f"go to the lower band, so this one is {band.value}"
-                )
-                facts = {
-                    "tie_size": end - start,
-                    "boundary": name,
-                    "target_position": boundary,
-                    "band": band.value,
-                }
-                return Reason(
-                    code="tie_at_boundary",
-                    policy=self.policy,
-                    quarter=self.quarter,
-                    text=text,
-                    facts=facts,
-                )
-        return None
+        tie = self._ranking.tie_across(position)
+        if tie is None:
+            return None
+        boundary, size, target = tie
+        name = ("top", "bottom")[boundary]
+        text = (
+            f"tied with {size - 1} other partner(s) across the {name} band's "
+            f"target boundary (after {target} partners); ties are never split and "
+            f"go to the lower band, so this one is {band.value}"
+        )
+        facts = {
+            "tie_size": size,
+            "boundary": name,
+            "target_position": target,
+            "band": band.value,
+        }
+        return Reason(
+            code="tie_at_boundary",
+            policy=self.policy,
+            quarter=self.quarter,
+            text=text,
+            facts=facts,
+        )
 
     def _ramping_reason(self, ramp: _Ramp) -> Reason:
         grace = self.parameters["grace_quarters"]

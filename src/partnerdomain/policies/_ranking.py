@@ -96,6 +96,24 @@ class Ranking(Generic[K]):
         rank_ = self.ranks[position]
         return rank_ - 1, bisect_right(self.ranks, rank_)
 
+    def tie_across(self, position: int) -> tuple[int, int, int] | None:
+        """Say whether the partner's tie group spans a band's target boundary.
+
+        Returns:
+            ``(boundary, tie_size, target_position)``: the number of the boundary (0
+            is the one after the first band), how many partners are tied, and where
+            the shares alone would have cut; None if no boundary falls inside the group.
+        """
+        start, end = self.tie_group(position)
+        if end - start < 2:
+            return None
+        cut = 0
+        for boundary, size in enumerate(self.targets[:-1]):
+            cut += size
+            if start < cut < end:
+                return boundary, end - start, cut
+        return None
+
 
 def rank(
     ids: list[str],

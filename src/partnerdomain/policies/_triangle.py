@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -144,19 +145,53 @@ class Triangle:
             "segment": segment.value,
             "parameters": self.parameters,
         }
+        unbounded = ""
+        if _is_unbounded(growth):
+            facts["unbounded"] = True
+            unbounded = " (unbounded: nothing in the base period to grow from)"
         text = (
             f"{segment.value}: rank {ranking.ranks[position]} of {n} by "
-            f"{self.parameters['growth']} = {growth} (tie-breaker "
+            f"{self.parameters['growth']} = {growth}{unbounded} (tie-breaker "
             f"{self.parameters['tie_breaker']} = {tie_breaker})"
         )
         reasons: tuple[Reason, ...] = (
             Reason(code="ranked", policy=self.policy, quarter=self.quarter, text=text, facts=facts),
         )
+        tie = ranking.tie_across(position)
+        if tie is not None:
+            boundary, size, target = tie
+            name = _ORDER[boundary].value
+            reasons += (
+                Reason(
+                    code="tie_at_boundary",
+                    policy=self.policy,
+                    quarter=self.quarter,
+                    text=(
+                        f"tied with {size - 1} other partner(s) on growth and tie-breaker "
+                        f"across the {name} segment's target boundary (after {target} "
+                        "partners); ties are never split and go to the lower segment, so "
+                        f"this one is {segment.value}"
+                    ),
+                    facts={
+                        "tie_size": size,
+                        "boundary": name,
+                        "target_position": target,
+                        "segment": segment.value,
+                    },
+                ),
+            )
         override = self._overrides.get(partner_id)
         if override is not None:
             segment, extra = override
             reasons += extra
         return Placement(partner_id=partner_id, value=segment, reasons=reasons)
+
+
+def _is_unbounded(value: object) -> bool:
+    """Whether a growth value is plus infinity: growth from nothing to something."""
+    if isinstance(value, Decimal):
+        return value.is_infinite() and value > 0
+    return isinstance(value, float) and math.isinf(value) and value > 0
 
 
 def _aggressive(value: Decimal | float | str) -> Decimal:
