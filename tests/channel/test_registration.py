@@ -21,6 +21,7 @@ from partnerdomain.channel import (
     TieBreak,
     normalise_account_name,
     normalise_domain,
+    reject_losers,
 )
 from partnerdomain.exceptions import UnknownIdError, ValidationError
 
@@ -62,6 +63,7 @@ def registrations(draw):
                 [
                     OpportunityStage.REGISTERED,
                     OpportunityStage.QUALIFIED,
+                    OpportunityStage.WON,
                     OpportunityStage.LOST,
                     OpportunityStage.REJECTED,
                 ]
@@ -135,6 +137,15 @@ class TestConflictProperties:
         first = {d.id: (d.status, d.winner_id) for d in policy.review(opportunities).decisions}
         second = {d.id: (d.status, d.winner_id) for d in policy.review(shuffled).decisions}
         assert first == second
+
+    @given(registrations(), policies)
+    def test_only_an_open_loser_is_told_it_is_rejected(self, opportunities, policy):
+        closed = {OpportunityStage.WON, OpportunityStage.LOST}
+        for loser in policy.review(opportunities).losers:
+            codes = [r.code for r in loser.reasons]
+            is_closed = loser.opportunity.stage in closed
+            assert ("registration.already_closed" in codes) is is_closed
+            assert ("is rejected" in loser.explain()) is not is_closed
 
     @given(registrations())
     def test_a_losers_explanation_never_names_another_partner(self, opportunities):
@@ -253,6 +264,34 @@ class TestResolution:
         )
         assert review.conflicts == ()
         assert {i.reason.code for i in review.ignored} == {"registration.no_account"}
+
+    def test_a_won_deal_inside_another_window_loses_the_conflict_but_is_not_rejected(self):
+        won = registration(
+            "O-2",
+            "P2",
+            DAY0 + timedelta(days=11),
+            domain="acme.com",
+            stage=OpportunityStage.WON,
+            stage_since=DAY0 + timedelta(days=60),
+        )
+        review = RegistrationPolicy().review(
+            [registration("O-1", "P1", DAY0, domain="acme.com"), won]
+        )
+        loser = review.decision_for("O-2")
+        assert loser.status is RegistrationStatus.LOSES
+        assert [r.code for r in loser.reasons] == [
+            "registration.within_protection",
+            "registration.already_closed",
+        ]
+        assert loser.reasons[0].message.endswith("so yours loses the conflict.")
+        assert loser.reasons[1].facts == {
+            "opportunity_id": "O-2",
+            "stage": "won",
+            "stage_since": "2026-03-02",
+        }
+        outcome = reject_losers(review, at=DAY0 + timedelta(days=70))
+        assert outcome.rejected == ()
+        assert [r.decision.id for r in outcome.refused] == ["O-2"]
 
 
 class TestTies:

@@ -391,6 +391,8 @@ class RegistrationPolicy:
                 reasons = [_loser_reason(entry.opportunity, holder.opportunity, account, until)]
                 if registered == holder.opportunity.registered_on:
                     reasons.append(self._tie_reason(entry, holder, partners))
+                if entry.opportunity.stage in _CLOSED:
+                    reasons.append(_closed_reason(entry.opportunity))
                 decision = RegistrationDecision(
                     opportunity=entry.opportunity,
                     status=RegistrationStatus.LOSES,
@@ -473,9 +475,26 @@ def _winner_reason(opportunity: Opportunity, account: str, until: date, beaten: 
     )
 
 
+_CLOSED = frozenset({OpportunityStage.WON, OpportunityStage.LOST})
+
+
+def _closed_reason(opportunity: Opportunity) -> Reason:
+    stage, since = opportunity.stage.value, opportunity.stage_since.isoformat()
+    return Reason(
+        code="registration.already_closed",
+        message=(
+            f"This deal was already {stage} on {since}, so it is not rejected: a closed deal "
+            "keeps its stage, and the conflict is for the partner team to settle."
+        ),
+        facts={"opportunity_id": opportunity.id, "stage": stage, "stage_since": since},
+    )
+
+
 def _loser_reason(
     opportunity: Opportunity, winner: Opportunity, account: str, until: date
 ) -> Reason:
+    # A closed deal is not rejected (see _closed_reason): it loses the conflict only.
+    verdict = "loses the conflict" if opportunity.stage in _CLOSED else "is rejected"
     facts: dict[str, object] = {
         "opportunity_id": opportunity.id,
         "account": account,
@@ -489,7 +508,7 @@ def _loser_reason(
             message=(
                 f"You had already registered {account} on {winner.registered_on.isoformat()}; "
                 f"that registration stays protected until {until.isoformat()}, so this "
-                "duplicate is rejected."
+                f"duplicate {verdict}."
             ),
             facts=facts,
         )
@@ -501,7 +520,7 @@ def _loser_reason(
             f"Your registration of {account} on {opportunity.registered_on.isoformat()} came "
             f"{when} another partner's registration of the same customer, which is protected "
             f"until {until.isoformat()}; the first registration within the protection window "
-            "keeps the deal, so yours is rejected."
+            f"keeps the deal, so yours {verdict}."
         ),
         facts={**facts, "days_after": days},
     )
