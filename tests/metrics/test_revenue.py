@@ -1,8 +1,10 @@
 """Revenue measures: won revenue, won deals, growth, open pipeline, largest open deal."""
 
+import pickle
 from datetime import date
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -202,3 +204,16 @@ def test_pipeline_measures_match_their_plain_definition(portfolio, sources):
     for deal in sorted(open_deals, key=lambda o: (-o.amount.amount, o.id)):
         largest.setdefault(deal.partner_id, deal)
     assert largest_open_deal(portfolio, sources=sources) == largest
+
+
+def test_what_is_derived_lives_with_its_portfolio_and_survives_a_pickle():
+    first = program(deal("O-1", "P-1", 100, date(2026, 8, 1)))
+    window = [Quarter(2026, 3)]
+    assert won_revenue(first, window)["P-1"] == Decimal(100)
+    # A changed portfolio starts afresh: nothing derived from the old one leaks in.
+    second = attrs.evolve(first, opportunities=[deal("O-2", "P-2", 7, date(2026, 8, 2))])
+    assert won_revenue(second, window) == {"P-1": 0, "P-2": Decimal(7), "P-3": 0}
+    assert won_revenue(first, window)["P-1"] == Decimal(100)
+    copy = pickle.loads(pickle.dumps(first))
+    assert copy == first
+    assert won_revenue(copy, window) == won_revenue(first, window)

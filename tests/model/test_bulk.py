@@ -44,7 +44,7 @@ class TestCollectorPaused:
     def test_a_review_runs_with_the_collector_paused_and_restores_it(self):
         seen: list[bool] = []
 
-        def spy(portfolio, quarter):
+        def spy(portfolio, _quarter):
             seen.append(gc.isenabled())
             return {p.id: 0 for p in portfolio.partners}
 

@@ -8,7 +8,6 @@ by the day they count on), so each call reads only the deals of its window.
 
 from __future__ import annotations
 
-import weakref
 from bisect import bisect_left, bisect_right
 from datetime import timedelta
 from decimal import Decimal
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from partnerdomain.exceptions import ValidationError
 from partnerdomain.model import DealSource, OpportunityStage, Quarter
+from partnerdomain.model._portfolio import derived
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable
@@ -159,20 +159,9 @@ def first_wins(portfolio: Portfolio, kinds: frozenset[DealSource]) -> dict[str, 
 _OPEN_STAGES = frozenset(stage for stage in OpportunityStage if stage.is_open)
 
 
-# One index per live portfolio (portfolios are immutable): measures that each used to
-# scan every deal look only at the won deals of their window, or at the open ones. An
-# entry goes when its portfolio does.
-_WON: dict[int, tuple[weakref.ref[Portfolio], _Deals]] = {}
-
-
 def _deal_index(portfolio: Portfolio) -> _Deals:
-    key = id(portfolio)
-    entry = _WON.get(key)
-    if entry is not None and entry[0]() is portfolio:
-        return entry[1]
-    index = _Deals(portfolio)
-    _WON[key] = (weakref.ref(portfolio, lambda _: _WON.pop(key, None)), index)
-    return index
+    """The portfolio's deal index, built on first use and kept with the portfolio."""
+    return derived(portfolio, "metrics.deals", _Deals)
 
 
 def _totals(

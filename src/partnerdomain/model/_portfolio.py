@@ -152,6 +152,8 @@ class Portfolio:
     _by_partner: dict[str, dict[str, tuple[Any, ...]]] = attrs.field(
         init=False, eq=False, repr=False
     )
+    # What other modules derive from the portfolio (see derived()), kept with it.
+    _derived: dict[str, Any] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         """Check the portfolio as a whole and build its indexes."""
@@ -182,6 +184,7 @@ class Portfolio:
         object.__setattr__(self, "_aes_by_id", aes)
         object.__setattr__(self, "_opportunities_by_id", opportunities)
         object.__setattr__(self, "_by_partner", {})
+        object.__setattr__(self, "_derived", {})
 
     @staticmethod
     def _index(kind: str, items: tuple[T, ...], duplicates: list[DuplicateId]) -> dict[str, T]:
@@ -433,3 +436,18 @@ class Portfolio:
             index = {k: tuple(g) for k, g in groups.items()}
             self._by_partner["_managed_by"] = index
         return index.get(manager_id, ())
+
+
+def derived(portfolio: Portfolio, key: str, build: Callable[[Portfolio], T]) -> T:
+    """Return what ``build`` derives from ``portfolio``: built on first use, kept with it.
+
+    A portfolio never changes, so what is derived from it never goes stale; it lives
+    and goes with the portfolio, and a new portfolio (``attrs.evolve`` included) starts
+    with none. ``key`` names the derivation; two modules must not share one.
+    """
+    cache: dict[str, Any] = portfolio._derived  # noqa: SLF001 - the portfolio's own cache
+    if key in cache:
+        kept: T = cache[key]
+        return kept
+    value = cache[key] = build(portfolio)
+    return value
