@@ -2,10 +2,12 @@
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from partnerdomain import Opportunity
+from partnerdomain.exceptions import RecordError
 from partnerdomain.records import SALESFORCE, from_records, to_records
 from partnerdomain.records import _converter as converter
 
@@ -48,3 +50,12 @@ def test_repeated_values_are_shared_and_the_memos_stay_bounded(monkeypatch):
     assert len(converter._MONEY) <= 8
     assert len(converter._STAMP_DAYS) <= 8
     assert len(converter._TEXTS) <= 8
+
+
+def test_the_memos_are_empty_once_a_read_is_over_even_a_failed_one():
+    memos = (converter._DAYS, converter._STAMP_DAYS, converter._MONEY, converter._TEXTS)
+    from_records(Opportunity, [RECORD, {**RECORD, "Id": "O-2"}], profile=SALESFORCE)
+    assert not any(memos)
+    with pytest.raises(RecordError):
+        from_records(Opportunity, [RECORD, {**RECORD, "Amount": "-1"}], profile=SALESFORCE)
+    assert not any(memos)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
 
 from partnerdomain.exceptions import RecordError, RecordProblem
 from partnerdomain.model._bulk import collector_paused
+from partnerdomain.records._converter import forget_memos
 from partnerdomain.records._profiles import GENERIC, Profile, get_profile
 
 if TYPE_CHECKING:
@@ -134,7 +136,8 @@ def from_records(
     collect = on_error == "collect"
     # Entities form no reference cycles: the collector need not scan them while they
     # are being built (see collector_paused).
-    with collector_paused():
+    with collector_paused(), contextlib.ExitStack() as done:
+        done.callback(forget_memos)  # the memos hold nothing once the read is over
         for index, record in enumerate(records):
             # The generated fast path first; the detailed path decides when it gives up.
             try:

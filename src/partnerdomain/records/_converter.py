@@ -117,12 +117,21 @@ def day(value: object) -> date:
 # Memos for the generated readers. A CRM export repeats the same days, amounts and
 # reference ids over and over: parsing each distinct value once is faster, and sharing
 # the (immutable) results keeps a million loaded deals small. Each memo is emptied when
-# it reaches its limit, so a long-running process never grows one without bound.
+# it reaches its limit, and when a bulk read ends (forget_memos), so nothing read
+# stays in them between calls.
 _MEMO_LIMIT = 1 << 16
 _DAYS: dict[str, date] = {}
 _STAMP_DAYS: dict[str, date] = {}
 _MONEY: dict[tuple[str, str], Money] = {}
 _TEXTS: dict[tuple[Callable[[object], object], str], object] = {}
+
+
+def forget_memos() -> None:
+    """Empty the memos: a bulk read calls this when it ends, so none outlives it."""
+    _DAYS.clear()
+    _STAMP_DAYS.clear()
+    _MONEY.clear()
+    _TEXTS.clear()
 
 
 def memo_day(value: object) -> date:
