@@ -7,6 +7,7 @@ from itertools import pairwise
 import pytest
 from _schema_check import problems
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from partnerdomain import (
     Commitment,
@@ -37,7 +38,7 @@ from partnerdomain.review import (
     review_schema,
     write_json,
 )
-from partnerdomain.review._data import reason_data
+from partnerdomain.review._data import _compact_encoder, reason_data
 from partnerdomain.rules import RuleSet, Severity, flag, recommend, rule
 from partnerdomain.testing import portfolios
 
@@ -315,7 +316,8 @@ def test_any_portfolio_gets_a_review_whose_documents_follow_the_schema(portfolio
     # The streamed document is the same text, and the same data, as the whole one.
     for indent in (None, 2):
         text = render_json(review, indent=indent)
-        assert text == json.dumps(data, indent=indent, ensure_ascii=False)
+        separators = (",", ":") if indent is None else None
+        assert text == json.dumps(data, indent=indent, ensure_ascii=False, separators=separators)
         stream = io.StringIO()
         write_json(review, stream, indent=indent, partners=False)
         alone = json.loads(stream.getvalue())
@@ -331,3 +333,26 @@ def test_any_portfolio_gets_a_review_whose_documents_follow_the_schema(portfolio
     for manager in review.managers:
         assert manager.allocated_hours <= manager.available_hours
     assert render_markdown(review).startswith(f"# Quarterly partner review {quarter}")
+
+
+JSON_READY = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.text(alphabet=st.characters(exclude_categories=())),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.text(alphabet=st.characters(exclude_categories=()), max_size=5), inner, max_size=4
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@given(JSON_READY)
+def test_the_compact_encoder_writes_what_json_writes(value):
+    # With the fast extra, orjson writes the rows of a compact document; whatever it
+    # writes must be json's text to the character, and whatever it refuses json writes.
+    plain_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    assert _compact_encoder(plain_json)(value) == plain_json(value)

@@ -90,6 +90,8 @@ class Bands:
     excluded: FrozenMap[str, str] = attrs.field(factory=FrozenMap)
     rule_errors: tuple[Exception, ...] = ()
     _cut_offs: FrozenMap[str, Number | None] = attrs.field(init=False, repr=False)
+    # The words for where each band lies, written when first needed.
+    _where: dict[PerformanceBand, str] = attrs.field(init=False, repr=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         """Work out the cut-offs once: every reason quotes them."""
@@ -255,15 +257,18 @@ class Bands:
             "bottom_cut_off": cut_offs["bottom"],
             "parameters": self.parameters,
         }
-        if band is PerformanceBand.TOP:
-            where = f"more than the top cut-off of {_fmt(cut_offs['top'])}"
-        elif band is PerformanceBand.BOTTOM:
-            where = f"at or below the bottom cut-off of {_fmt(cut_offs['bottom'])}"
-        else:
-            where = (
-                f"above the bottom cut-off of {_fmt(cut_offs['bottom'])}, not above the "
-                f"top cut-off of {_fmt(cut_offs['top'])}"
-            )
+        where = self._where.get(band)
+        if where is None:  # once per band: the cut-offs are the same for every partner
+            if band is PerformanceBand.TOP:
+                where = f"more than the top cut-off of {_fmt(cut_offs['top'])}"
+            elif band is PerformanceBand.BOTTOM:
+                where = f"at or below the bottom cut-off of {_fmt(cut_offs['bottom'])}"
+            else:
+                where = (
+                    f"above the bottom cut-off of {_fmt(cut_offs['bottom'])}, not above the "
+                    f"top cut-off of {_fmt(cut_offs['top'])}"
+                )
+            self._where[band] = where
         text = f"{band.value}: rank {rank_} of {n} by {self.metric} = {_fmt(value)}, {where}"
         reasons = [
             Reason(code="ranked", policy=self.policy, quarter=self.quarter, text=text, facts=facts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 import attrs
 
@@ -19,6 +19,13 @@ V = TypeVar("V")
 
 
 def _as_facts(value: Mapping[str, object]) -> FrozenMap[str, object]:
+    # The exact-type test first: isinstance() against an ABC subclass is slow, and a
+    # review builds a reason or more for every partner.
+    cls = value.__class__
+    if cls is dict:
+        return FrozenMap(value)
+    if cls is FrozenMap:
+        return cast("FrozenMap[str, object]", value)
     return value if isinstance(value, FrozenMap) else FrozenMap(value)
 
 
