@@ -102,27 +102,33 @@ def baseline(folder: Path) -> dict[str, object]:
 
 def library(folder: Path) -> dict[str, object]:
     """Run the review as the command line does, timing its steps."""
+    from partnerdomain.model._bulk import collector_paused  # noqa: PLC0415 - see generate()
+
+    # As the command line does: the cyclic collector waits for the whole run, and
+    # resumes once the portfolio and the review are gone (returned from _steps).
+    with collector_paused():
+        return _steps(folder)
+
+
+def _steps(folder: Path) -> dict[str, object]:
     from partnerdomain.model import Quarter  # noqa: PLC0415 - see generate()
-    from partnerdomain.model._bulk import collector_paused  # noqa: PLC0415
     from partnerdomain.records import load_portfolio  # noqa: PLC0415
     from partnerdomain.review import quarterly_review, write_json  # noqa: PLC0415
 
-    # As the command line does: the cyclic collector waits for the whole run.
-    with collector_paused():
-        started = time.perf_counter()
-        portfolio = load_portfolio(
-            as_of=Quarter.parse(QUARTER).last_day,
-            currency="EUR",
-            profile="salesforce",
-            **{kind: folder / f"{kind}.jsonl" for kind in KINDS},
-        )
-        loaded = time.perf_counter()
-        review = quarterly_review(portfolio, Quarter.parse(QUARTER))
-        reviewed = time.perf_counter()
-        output = folder / "review.json"
-        with output.open("w", encoding="utf-8") as stream:  # streamed, as the command line does
-            write_json(review, stream, indent=None)
-        rendered = time.perf_counter()
+    started = time.perf_counter()
+    portfolio = load_portfolio(
+        as_of=Quarter.parse(QUARTER).last_day,
+        currency="EUR",
+        profile="salesforce",
+        **{kind: folder / f"{kind}.jsonl" for kind in KINDS},
+    )
+    loaded = time.perf_counter()
+    review = quarterly_review(portfolio, Quarter.parse(QUARTER))
+    reviewed = time.perf_counter()
+    output = folder / "review.json"
+    with output.open("w", encoding="utf-8") as stream:  # streamed, as the command line does
+        write_json(review, stream, indent=None)
+    rendered = time.perf_counter()
     return {
         "load": loaded - started,
         "review": reviewed - loaded,

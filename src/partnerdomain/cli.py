@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from partnerdomain.model import Portfolio, Quarter
     from partnerdomain.review import Review
-    from partnerdomain.rules import RuleSet
+    from partnerdomain.rules import RuleSet, Severity
 
 __all__ = ["EXIT_CODES", "build_parser", "main"]
 
@@ -525,9 +525,7 @@ def _wants_progress(args: argparse.Namespace) -> bool:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from partnerdomain.exceptions import PartnerDomainError  # noqa: PLC0415
     from partnerdomain.model._bulk import collector_paused  # noqa: PLC0415
-    from partnerdomain.review import quarterly_review  # noqa: PLC0415
     from partnerdomain.rules import Severity  # noqa: PLC0415
 
     if args.demo and args.files:
@@ -537,7 +535,24 @@ def _review(args: argparse.Namespace) -> int:
     rules = _load_rules(args)
     # The whole run builds objects that form no reference cycles; the library pauses
     # the cyclic collector in each step, and the command keeps it paused between them.
-    with collector_paused(), _Progress(enabled=_wants_progress(args)) as progress:
+    # The portfolio and the review are gone (freed as usual) before it resumes, so it
+    # never scans a million deals only to find them all alive.
+    with collector_paused():
+        worst = _review_and_write(args, rules)
+    if args.fail_on != "never":
+        order = [Severity.ERROR, Severity.WARNING, Severity.INFO]
+        threshold = order.index(Severity(args.fail_on))
+        if worst is not None and order.index(worst) <= threshold:
+            return FINDINGS
+    return OK
+
+
+def _review_and_write(args: argparse.Namespace, rules: RuleSet | None) -> Severity | None:
+    """Load, review and write; return the worst severity the review found."""
+    from partnerdomain.exceptions import PartnerDomainError  # noqa: PLC0415
+    from partnerdomain.review import quarterly_review  # noqa: PLC0415
+
+    with _Progress(enabled=_wants_progress(args)) as progress:
         if args.demo:
             from partnerdomain.demo import DEMO_SPEC, load_demo  # noqa: PLC0415
 
@@ -559,13 +574,7 @@ def _review(args: argparse.Namespace) -> int:
             _write_json(review, args.output)
         else:
             _write(_render(review, args, None if args.output else sys.stdout), args.output)
-    if args.fail_on != "never":
-        order = [Severity.ERROR, Severity.WARNING, Severity.INFO]
-        threshold = order.index(Severity(args.fail_on))
-        worst = review.worst_severity()
-        if worst is not None and order.index(worst) <= threshold:
-            return FINDINGS
-    return OK
+    return review.worst_severity()
 
 
 def _with_day(portfolio: Portfolio, as_of: date) -> Portfolio:
