@@ -43,6 +43,26 @@ class TestFrozenMap:
         source["a"] = 2
         assert m["a"] == 1
 
+    @given(st.dictionaries(st.text(max_size=3), st.integers(), max_size=5), st.text(max_size=3))
+    def test_reads_like_the_dict_it_was_made_from(self, source, key):
+        m = FrozenMap(source)
+        assert m.get(key) == source.get(key)
+        assert m.get(key, "none") == source.get(key, "none")
+        assert m.get(key, default="none") == source.get(key, "none")  # as Mapping.get allows
+        assert list(m.keys()) == list(source.keys())
+        assert list(m.values()) == list(source.values())
+        assert list(m.items()) == list(source.items())
+        assert m.items() == source.items()
+        assert m.keys() == source.keys()
+
+    def test_its_views_cannot_change_it(self):
+        m = FrozenMap({"a": 1})
+        view = m.items()
+        assert not hasattr(view, "__setitem__")
+        with pytest.raises(TypeError):
+            view.mapping["a"] = 2  # type: ignore[index]
+        assert m == {"a": 1}
+
     def test_pickles(self):
         m = FrozenMap({"a": (1, 2)})
         assert pickle.loads(pickle.dumps(m)) == m

@@ -63,8 +63,8 @@ class FrozenMap(Mapping[K, V]):
     @overload
     def get(self, key: K, /) -> V | None: ...
     @overload
-    def get(self, key: K, default: V | T, /) -> V | T: ...
-    def get(self, key: K, default: object = None, /) -> object:
+    def get(self, key: K, /, default: V | T) -> V | T: ...
+    def get(self, key: K, /, default: object = None) -> object:
         """Return the value stored under ``key``, or ``default``."""
         return self._data.get(key, default)
 
