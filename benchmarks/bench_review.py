@@ -13,7 +13,8 @@ and peak memory (max RSS) are its own, alternately ``--repeat`` times:
   portfolio checked, then the whole review (bands for four quarters, triangle, tiers,
   engagement and hours, staffing plan, program measures, risks) and its JSON, one
   row per partner included, streamed compact to a file as the command line writes
-  large reviews.
+  large reviews, with the cyclic garbage collector paused for the run as the command
+  line pauses it.
 
     .venv/bin/python benchmarks/bench_review.py                    # 100,000 partners
     .venv/bin/python benchmarks/bench_review.py --partners 5000    # a quick run

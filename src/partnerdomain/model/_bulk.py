@@ -1,4 +1,9 @@
-"""Building many entities at once: the cyclic garbage collector can wait."""
+"""Pausing the cyclic garbage collector for a bulk run that is the process's own.
+
+The library's functions never touch the collector: it is process-wide state, and
+they may run beside other threads. The command line, whose process it is, pauses it
+for a whole review run (see ``partnerdomain.cli``); so does the review benchmark.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +19,13 @@ __all__ = ["collector_paused"]
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a bulk step, then restore it.
+    """Pause Python's cyclic garbage collector for a bulk run, then restore it.
 
-    Loading a million deals or reviewing them creates millions of objects that form
-    no reference cycles; each one the collector would nevertheless scan several times,
-    which costs about a quarter of a large load. Memory is still freed by reference
-    counting while the collector waits. Its previous state is restored on the way out,
-    even on an error, and a collector paused by the caller stays paused.
+    Loading a million deals and reviewing them creates millions of objects that form
+    no reference cycles; the collector would nevertheless scan all of them several
+    times, about a quarter of a large load and a third of a large review. Memory is
+    still freed by reference counting while it waits. Its previous state is restored
+    on the way out, even on an error, and a collector paused by the caller stays paused.
     """
     was_enabled = gc.isenabled()
     gc.disable()

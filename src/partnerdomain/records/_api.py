@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 import attrs
 
 from partnerdomain.exceptions import RecordError, RecordProblem
-from partnerdomain.model._bulk import collector_paused
 from partnerdomain.records._converter import forget_memos
 from partnerdomain.records._profiles import GENERIC, Profile, get_profile
 
@@ -97,7 +96,10 @@ def from_record(
     Raises:
         RecordError: Listing every problem of the record.
     """
-    return _plan(entity_type, profile).read(record, index)  # type: ignore[no-any-return]
+    try:
+        return _plan(entity_type, profile).read(record, index)  # type: ignore[no-any-return]
+    finally:
+        forget_memos()  # the memos hold nothing once the read is over
 
 
 def from_records(
@@ -134,9 +136,7 @@ def from_records(
     rejects: list[Reject] = []
     keep = entities.append
     collect = on_error == "collect"
-    # Entities form no reference cycles: the collector need not scan them while they
-    # are being built (see collector_paused).
-    with collector_paused(), contextlib.ExitStack() as done:
+    with contextlib.ExitStack() as done:
         done.callback(forget_memos)  # the memos hold nothing once the read is over
         for index, record in enumerate(records):
             # The generated fast path first; the detailed path decides when it gives up.

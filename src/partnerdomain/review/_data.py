@@ -12,7 +12,6 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any, TextIO
 
 from partnerdomain.model import FrozenMap, Money, Quarter
-from partnerdomain.model._bulk import collector_paused
 
 if TYPE_CHECKING:
     from partnerdomain.metrics import ContributorQuarter, QuarterOverQuarter
@@ -363,12 +362,11 @@ def review_data(review: Review, *, partners: bool = True) -> dict[str, object]:
         partners: Whether to include one row per partner with its reasons (the
             largest part of the document).
     """
-    with collector_paused():
-        shared = _Shared()
-        data = _head(review, shared)
-        if partners:
-            data["partners"] = list(_partner_rows(review, shared))
-        data["policies"] = shared.policies
+    shared = _Shared()
+    data = _head(review, shared)
+    if partners:
+        data["partners"] = list(_partner_rows(review, shared))
+    data["policies"] = shared.policies
     return data
 
 
@@ -552,22 +550,21 @@ def write_json(
         text = dumps(value)
         return text if indent is None else text.replace("\n", "\n" + " " * (indent * depth))
 
-    with collector_paused():
-        shared = _Shared()
-        head = dumps(_head(review, shared))
-        stream.write(head[: head.rindex("}")].rstrip())
-        if partners:
-            if indent is None:
-                opening, separator, closing = "[", ",", "]"
-            else:
-                pad = " " * (2 * indent)
-                opening, separator, closing = f"[\n{pad}", f",\n{pad}", f"{inner}]"
-            stream.write(f'{between}"partners"{colon}')
-            empty = True
-            for row in _partner_rows(review, shared):
-                stream.write(opening if empty else separator)
-                stream.write(encode_row(row) if indent is None else nested(row, 2))
-                empty = False
-            stream.write("[]" if empty else closing)
-        stream.write(f'{between}"policies"{colon}{nested(shared.policies)}')
-        stream.write("}" if indent is None else "\n}")
+    shared = _Shared()
+    head = dumps(_head(review, shared))
+    stream.write(head[: head.rindex("}")].rstrip())
+    if partners:
+        if indent is None:
+            opening, separator, closing = "[", ",", "]"
+        else:
+            pad = " " * (2 * indent)
+            opening, separator, closing = f"[\n{pad}", f",\n{pad}", f"{inner}]"
+        stream.write(f'{between}"partners"{colon}')
+        empty = True
+        for row in _partner_rows(review, shared):
+            stream.write(opening if empty else separator)
+            stream.write(encode_row(row) if indent is None else nested(row, 2))
+            empty = False
+        stream.write("[]" if empty else closing)
+    stream.write(f'{between}"policies"{colon}{nested(shared.policies)}')
+    stream.write("}" if indent is None else "\n}")

@@ -11,7 +11,6 @@ import attrs
 from partnerdomain.exceptions import RuleError, ValidationError
 from partnerdomain.metrics import ProgramMetrics, program_metrics
 from partnerdomain.model import FrozenMap, Portfolio, Quarter
-from partnerdomain.model._bulk import collector_paused
 from partnerdomain.policies import (
     Allocation,
     Bands,
@@ -236,11 +235,7 @@ def quarterly_review(
             its input.
     """
     _check(portfolio, quarter, policies, rules)
-    # A review builds a few explained objects per partner and deal, none of them in a
-    # reference cycle: the cyclic collector would only rescan the portfolio, again and
-    # again (a third of a large review). It resumes when the review is done.
-    with collector_paused():
-        return _review(portfolio, quarter, policies or ReviewPolicies(), rules)
+    return _review(portfolio, quarter, policies or ReviewPolicies(), rules)
 
 
 def _review(
