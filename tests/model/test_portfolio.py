@@ -1,3 +1,4 @@
+import pickle
 from datetime import date
 
 import attrs
@@ -5,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from partnerdomain import Money, Portfolio
+from partnerdomain import Money, Portfolio, Quarter
 from partnerdomain.exceptions import ReferentialIntegrityError, UnknownIdError, ValidationError
+from partnerdomain.metrics import won_revenue
 from partnerdomain.testing import portfolios
 
 AS_OF = date(2026, 9, 30)
@@ -196,3 +198,17 @@ class TestLookups:
     def test_reporting_currency_is_validated(self):
         with pytest.raises(ValidationError, match="ISO 4217"):
             Portfolio(as_of=AS_OF, currency="euro")
+
+
+@given(portfolios(max_partners=4, max_opportunities=8), st.integers(0, pickle.HIGHEST_PROTOCOL))
+def test_a_portfolio_pickles_without_what_was_derived_from_it(portfolio, protocol):
+    before = pickle.dumps(portfolio, protocol=protocol)
+    won_revenue(portfolio, [Quarter.from_date(portfolio.as_of)])  # derives an index
+    portfolio.partners_managed_by("M-none")  # fills a lookup cache
+    after = pickle.dumps(portfolio, protocol=protocol)
+    assert after == before  # nothing derived is saved, at any protocol
+    copy = pickle.loads(after)
+    assert copy == portfolio
+    assert won_revenue(copy, [Quarter.from_date(copy.as_of)]) == won_revenue(
+        portfolio, [Quarter.from_date(portfolio.as_of)]
+    )

@@ -82,6 +82,11 @@ def _group(items: tuple[T, ...], key: Callable[[T], str | None]) -> dict[str, tu
     return {k: tuple(g) for k, g in groups.items()}
 
 
+# Caches a pickle leaves out: they are rebuilt on first use, and what other modules
+# derive (their private classes) must not end up in users' saved files.
+_NOT_PICKLED = frozenset({"_by_partner", "_derived"})
+
+
 @attrs.frozen(kw_only=True)
 class Portfolio:
     """Every partner, person, deal, activity and promise of a program, as of one day.
@@ -183,6 +188,21 @@ class Portfolio:
         object.__setattr__(self, "_managers_by_id", managers)
         object.__setattr__(self, "_aes_by_id", aes)
         object.__setattr__(self, "_opportunities_by_id", opportunities)
+        object.__setattr__(self, "_by_partner", {})
+        object.__setattr__(self, "_derived", {})
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the portfolio's data and indexes, not what was derived from it."""
+        return {
+            a.name: getattr(self, a.name)
+            for a in attrs.fields(Portfolio)
+            if a.name not in _NOT_PICKLED
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled portfolio; what is derived from it is derived again."""
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
         object.__setattr__(self, "_by_partner", {})
         object.__setattr__(self, "_derived", {})
 
