@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -287,11 +288,30 @@ class TestResolution:
         assert loser.reasons[1].facts == {
             "opportunity_id": "O-2",
             "stage": "won",
-            "stage_since": "2026-03-02",
+            "closed_on": "2026-03-02",
         }
         outcome = reject_losers(review, at=DAY0 + timedelta(days=70))
         assert outcome.rejected == ()
         assert [r.decision.id for r in outcome.refused] == ["O-2"]
+
+    def test_a_won_deal_is_said_to_be_won_on_its_close_date(self):
+        won = attrs.evolve(
+            registration(
+                "O-2",
+                "P2",
+                DAY0 + timedelta(days=3),
+                domain="acme.com",
+                stage=OpportunityStage.WON,
+                stage_since=DAY0 + timedelta(days=40),
+            ),
+            close_date=DAY0 + timedelta(days=35),
+        )
+        review = RegistrationPolicy().review(
+            [registration("O-1", "P1", DAY0, domain="acme.com"), won]
+        )
+        closed = review.decision_for("O-2").reasons[-1]
+        assert closed.facts["closed_on"] == "2026-02-05"
+        assert "already won on 2026-02-05" in closed.message
 
 
 class TestTies:

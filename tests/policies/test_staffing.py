@@ -417,6 +417,7 @@ class TestParameters:
         [
             ("bands", {"P-1": "stellar"}, r"bands\['P-1'\]"),
             ("bands", {"P-1": 3}, r"bands\['P-1'\]"),
+            ("bands", {"P-1": "TOP"}, r"bands\['P-1'\]"),  # the member's name, not its value
             ("bands", {7: "top"}, "bands"),
             ("triangle", {"P-1": "sideways"}, r"triangle\['P-1'\]"),
         ],
@@ -441,3 +442,8 @@ class TestParameters:
         as_members = {p.id: band for p, band in zip(partners, bands, strict=True)}
         as_text = {pid: band.value for pid, band in as_members.items()}
         assert plan_of(portfolio, bands=as_text) == plan_of(portfolio, bands=as_members)
+        # None, like a partner left out, means no band.
+        first, *rest = partners
+        with_none = {p.id: as_members[p.id] for p in rest} | {first.id: None}
+        without = {p.id: as_members[p.id] for p in rest}
+        assert plan_of(portfolio, bands=with_none) == plan_of(portfolio, bands=without)

@@ -133,7 +133,7 @@ def test_a_tie_is_explained_exactly_when_it_spans_a_segments_target(growth):
         better = sum(1 for v in growth.values() if v > value)
         spans = [name for name, cut in cuts.items() if better < cut < better + len(tied)]
         ties = [r for r in triangle.placement(pid).reasons if r.code == "tie_at_boundary"]
-        assert [r.facts["boundary"] for r in ties] == spans[:1]
+        assert [r.facts["boundary"] for r in ties] == spans[-1:]  # the last one it spans
         for reason in ties:
             assert reason.facts["tie_size"] == len(tied)
             assert reason.facts["segment"] == triangle.segment_of(pid).value
@@ -149,8 +149,8 @@ def test_growth_from_nothing_is_called_unbounded_and_ties_go_to_the_lower_segmen
     assert tie.code == "tie_at_boundary"
     assert tie.facts == {
         "tie_size": 20,
-        "boundary": "aggressive_growth",
-        "target_position": 1,
+        "boundary": "growth_potential",  # the last target the tie spans
+        "target_position": 4,
         "segment": "limited_growth",
     }
 

@@ -60,7 +60,8 @@ class RegistrationStatus(StrEnum):
     WINS = "wins"
     """It conflicts with later registrations and keeps the deal."""
     LOSES = "loses"
-    """It fell inside another registration's protection window: to be rejected."""
+    """It fell inside another registration's protection window: to be rejected if it is
+    still open (a deal already won or lost keeps its stage; its reasons say so)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -479,14 +480,19 @@ _CLOSED = frozenset({OpportunityStage.WON, OpportunityStage.LOST})
 
 
 def _closed_reason(opportunity: Opportunity) -> Reason:
-    stage, since = opportunity.stage.value, opportunity.stage_since.isoformat()
+    # A win counts on its close date (as the metrics count it); a loss on the day the
+    # deal was marked lost, the day its own protection ended (see _protected_until).
+    day = opportunity.stage_since
+    if opportunity.stage is OpportunityStage.WON and opportunity.close_date is not None:
+        day = opportunity.close_date
+    stage, since = opportunity.stage.value, day.isoformat()
     return Reason(
         code="registration.already_closed",
         message=(
             f"This deal was already {stage} on {since}, so it is not rejected: a closed deal "
             "keeps its stage, and the conflict is for the partner team to settle."
         ),
-        facts={"opportunity_id": opportunity.id, "stage": stage, "stage_since": since},
+        facts={"opportunity_id": opportunity.id, "stage": stage, "closed_on": since},
     )
 
 

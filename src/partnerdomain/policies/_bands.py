@@ -286,7 +286,7 @@ class Bands:
         name = ("top", "bottom")[boundary]
         text = (
             f"tied with {size - 1} other partner(s) across the {name} band's "
-            f"target boundary (after {target} partners); ties are never split and "
+            f"target boundary (after {target} partner(s)); ties are never split and "
             f"go to the lower band, so this one is {band.value}"
         )
         facts = {

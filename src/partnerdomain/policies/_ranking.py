@@ -99,6 +99,9 @@ class Ranking(Generic[K]):
     def tie_across(self, position: int) -> tuple[int, int, int] | None:
         """Say whether the partner's tie group spans a band's target boundary.
 
+        A group may span more than one; the last (lowest) one it spans is named, since
+        that is the boundary whose rule placed the group.
+
         Returns:
             ``(boundary, tie_size, target_position)``: the number of the boundary (0
             is the one after the first band), how many partners are tied, and where
@@ -107,12 +110,13 @@ class Ranking(Generic[K]):
         start, end = self.tie_group(position)
         if end - start < 2:
             return None
+        found = None
         cut = 0
         for boundary, size in enumerate(self.targets[:-1]):
             cut += size
             if start < cut < end:
-                return boundary, end - start, cut
-        return None
+                found = (boundary, end - start, cut)
+        return found
 
 
 def rank(

@@ -466,14 +466,19 @@ def _triangle_lookup(
 def _checked_lookup(
     given: Mapping[Any, object], name: str, kind: type[StrEnum]
 ) -> Callable[[str], str | None]:
-    """Check a mapping of partner id to a member of ``kind`` (or its value); look it up."""
+    """Check a mapping of partner id to a member of ``kind``, its value, or None; look it up.
+
+    None, like a partner left out, means the partner has none.
+    """
     values = {member.value for member in kind}
     checked: dict[str, str] = {}
     for pid, value in given.items():
         if not isinstance(pid, str):
             raise ValidationError(POLICY, name, pid, "partner ids (text) as keys")
+        if value is None:
+            continue
         if not isinstance(value, str) or value not in values:
-            expected = "one of " + ", ".join(sorted(values))
+            expected = f"a {kind.__name__}, one of " + ", ".join(sorted(values)) + ", or None"
             raise ValidationError(POLICY, f"{name}[{pid!r}]", value, expected)
         # A member of a string enumeration compares and hashes like its value.
         checked[pid] = str(value) if not isinstance(value, kind) else value.value

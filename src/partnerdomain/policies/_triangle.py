@@ -169,7 +169,7 @@ class Triangle:
                     text=(
                         f"tied with {size - 1} other partner(s) on growth and tie-breaker "
                         f"across the {name} segment's target boundary (after {target} "
-                        "partners); ties are never split and go to the lower segment, so "
+                        "partner(s)); ties are never split and go to the lower segment, so "
                         f"this one is {segment.value}"
                     ),
                     facts={
