@@ -266,18 +266,24 @@ class TestResolution:
         assert review.conflicts == ()
         assert {i.reason.code for i in review.ignored} == {"registration.no_account"}
 
-    def test_a_won_deal_inside_another_window_loses_the_conflict_but_is_not_rejected(self):
+    @staticmethod
+    def _won_after_acme_was_registered(registered_after, won_after, **extra):
+        """O-1 registers acme.com on DAY0; O-2, won, registered it again later."""
         won = registration(
             "O-2",
             "P2",
-            DAY0 + timedelta(days=11),
+            DAY0 + timedelta(days=registered_after),
             domain="acme.com",
             stage=OpportunityStage.WON,
-            stage_since=DAY0 + timedelta(days=60),
+            stage_since=DAY0 + timedelta(days=won_after),
         )
-        review = RegistrationPolicy().review(
+        won = attrs.evolve(won, **extra)
+        return RegistrationPolicy().review(
             [registration("O-1", "P1", DAY0, domain="acme.com"), won]
         )
+
+    def test_a_won_deal_inside_another_window_loses_the_conflict_but_is_not_rejected(self):
+        review = self._won_after_acme_was_registered(11, 60)
         loser = review.decision_for("O-2")
         assert loser.status is RegistrationStatus.LOSES
         assert [r.code for r in loser.reasons] == [
@@ -295,20 +301,7 @@ class TestResolution:
         assert [r.decision.id for r in outcome.refused] == ["O-2"]
 
     def test_a_won_deal_is_said_to_be_won_on_its_close_date(self):
-        won = attrs.evolve(
-            registration(
-                "O-2",
-                "P2",
-                DAY0 + timedelta(days=3),
-                domain="acme.com",
-                stage=OpportunityStage.WON,
-                stage_since=DAY0 + timedelta(days=40),
-            ),
-            close_date=DAY0 + timedelta(days=35),
-        )
-        review = RegistrationPolicy().review(
-            [registration("O-1", "P1", DAY0, domain="acme.com"), won]
-        )
+        review = self._won_after_acme_was_registered(3, 40, close_date=DAY0 + timedelta(days=35))
         closed = review.decision_for("O-2").reasons[-1]
         assert closed.facts["closed_on"] == "2026-02-05"
         assert "already won on 2026-02-05" in closed.message

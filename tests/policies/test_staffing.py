@@ -52,6 +52,20 @@ BANDS = st.sampled_from([None, *[b.value for b in PerformanceBand]])
 TRIANGLE = st.sampled_from([None, "aggressive_growth", "growth_potential", "limited_growth"])
 
 
+def partners_of(count, *, stage=PartnerStage.ACTIVE, kind=PartnerType.RESELLER, start=0):
+    """Partners P-<start> ... alike but for their ids."""
+    return [
+        Partner(
+            id=f"P-{i}",
+            name="Acme",
+            partner_type=kind,
+            stage=stage,
+            stage_since=date(2026, 1, 1),
+        )
+        for i in range(start, start + count)
+    ]
+
+
 def params(**overrides):
     base = {
         "cost": {role: Money(100_000, "EUR") for role in TeamRole},
@@ -300,16 +314,7 @@ class TestFunding:
 
 class TestEvolvingMatrix:
     def _portfolio(self, count, stage=PartnerStage.ACTIVE, kind=PartnerType.RESELLER, start=0):
-        return [
-            Partner(
-                id=f"P-{i}",
-                name="Acme",
-                partner_type=kind,
-                stage=stage,
-                stage_since=date(2026, 1, 1),
-            )
-            for i in range(start, start + count)
-        ]
+        return partners_of(count, stage=stage, kind=kind, start=start)
 
     def test_a_small_program_keeps_one_end_to_end_business_developer(self):
         portfolio = Portfolio(
@@ -428,16 +433,7 @@ class TestParameters:
 
     @given(bands=st.lists(st.sampled_from(list(PerformanceBand)), min_size=1, max_size=12))
     def test_bands_given_as_members_or_their_values_plan_alike(self, bands):
-        partners = [
-            Partner(
-                id=f"P-{i}",
-                name="Acme",
-                partner_type=PartnerType.RESELLER,
-                stage=PartnerStage.ACTIVE,
-                stage_since=date(2026, 1, 1),
-            )
-            for i in range(len(bands))
-        ]
+        partners = partners_of(len(bands))
         portfolio = Portfolio(as_of=DAY, currency="EUR", partners=partners)
         as_members = {p.id: band for p, band in zip(partners, bands, strict=True)}
         as_text = {pid: band.value for pid, band in as_members.items()}
