@@ -43,7 +43,8 @@ EXIT_CODES: dict[int, str] = {
     BAD_INPUT: "the input data could not be read or is not consistent (file, record and "
     "field are named)",
     BAD_RULES: "a rules file or rule plugin could not be loaded",
-    CANNOT_WRITE: "the output could not be written",
+    CANNOT_WRITE: "the output could not be written (also, silently, when the program "
+    "reading the output stopped early, as `| head` does)",
     INTERNAL: "an unexpected error (a bug: please report it; --debug shows the traceback)",
 }
 
@@ -655,7 +656,17 @@ def _demo_data(args: argparse.Namespace) -> int:
     return OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _silence_stdout() -> None:
+    try:
+        fileno = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's buffer)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
+
+
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one return per outcome
     """Run the command line and return its exit code (see :data:`EXIT_CODES`).
 
     Args:
@@ -678,6 +689,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`partnerdomain review ... | head`): stop quietly. Python
+        # flushes stdout once more on the way out, so it is pointed at nothing first.
+        _silence_stdout()
+        return CANNOT_WRITE
     except Exception as exc:
         if getattr(args, "debug", False) or os.environ.get("PARTNERDOMAIN_DEBUG"):
             raise

@@ -239,3 +239,16 @@ def test_demo_data_refuses_a_bad_spec_as_a_usage_error(tmp_path):
     done = run("demo-data", "--partners", "10", "--deals-per-partner", "0", "--output", tmp_path)
     assert_clean_failure(done, 2, "deals_per_partner")
     assert not any(tmp_path.iterdir())
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly():
+    # `partnerdomain review --demo --format json | head`: the pipe closes under the writer.
+    command = [sys.executable, "-m", "partnerdomain", "review", "--demo", "--format", "json"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+        assert child.stdout is not None
+        assert child.stderr is not None
+        assert child.stdout.read(100).startswith(b"{")
+        child.stdout.close()
+        errors = child.stderr.read().decode()
+        assert child.wait(timeout=300) == 5
+    assert errors == ""
