@@ -24,7 +24,7 @@ from partnerdomain.policies._metric import (
 )
 from partnerdomain.policies._overrides import RuleEvaluator, apply_override
 from partnerdomain.policies._parameters import check_quarter, count, share
-from partnerdomain.policies._ranking import Ranking, rank
+from partnerdomain.policies._ranking import Ranking, rank, tie_reason
 from partnerdomain.policies._reasons import Placement, Reason
 
 if TYPE_CHECKING:
@@ -90,8 +90,8 @@ class Bands:
     excluded: FrozenMap[str, str] = attrs.field(factory=FrozenMap)
     rule_errors: tuple[Exception, ...] = ()
     _cut_offs: FrozenMap[str, Number | None] = attrs.field(init=False, repr=False)
-    # The words for where each band lies, written when first needed.
-    _where: dict[PerformanceBand, str] = attrs.field(init=False, repr=False, factory=dict)
+    # The words for where each ranked band lies: the cut-offs are the same for everyone.
+    _where: FrozenMap[PerformanceBand, str] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         """Work out the cut-offs once: every reason quotes them."""
@@ -101,6 +101,15 @@ class Bands:
         top = ranking.keys[top_end] if top_end < n else None
         bottom = ranking.keys[bottom_start] if bottom_start < n else None
         object.__setattr__(self, "_cut_offs", FrozenMap({"top": top, "bottom": bottom}))
+        above, below = _fmt(top), _fmt(bottom)
+        where = {
+            PerformanceBand.TOP: f"more than the top cut-off of {above}",
+            PerformanceBand.MIDDLE: (
+                f"above the bottom cut-off of {below}, not above the top cut-off of {above}"
+            ),
+            PerformanceBand.BOTTOM: f"at or below the bottom cut-off of {below}",
+        }
+        object.__setattr__(self, "_where", FrozenMap(where))
 
     # -- lookups ----------------------------------------------------------------------
 
@@ -257,51 +266,26 @@ class Bands:
             "bottom_cut_off": cut_offs["bottom"],
             "parameters": self.parameters,
         }
-        where = self._where.get(band)
-        if where is None:  # once per band: the cut-offs are the same for every partner
-            if band is PerformanceBand.TOP:
-                where = f"more than the top cut-off of {_fmt(cut_offs['top'])}"
-            elif band is PerformanceBand.BOTTOM:
-                where = f"at or below the bottom cut-off of {_fmt(cut_offs['bottom'])}"
-            else:
-                where = (
-                    f"above the bottom cut-off of {_fmt(cut_offs['bottom'])}, not above the "
-                    f"top cut-off of {_fmt(cut_offs['top'])}"
-                )
-            self._where[band] = where
-        text = f"{band.value}: rank {rank_} of {n} by {self.metric} = {_fmt(value)}, {where}"
-        reasons = [
-            Reason(code="ranked", policy=self.policy, quarter=self.quarter, text=text, facts=facts)
-        ]
-        tie = self._tie_reason(position, band)
+        text = (
+            f"{band.value}: rank {rank_} of {n} by {self.metric} = {_fmt(value)}, "
+            f"{self._where[band]}"
+        )
+        reasons = [self._reason("ranked", text, facts)]
+        tie = tie_reason(
+            ranking,
+            position,
+            boundaries=("top", "bottom"),
+            unit="band",
+            placed=band.value,
+            policy=self.policy,
+            quarter=self.quarter,
+        )
         if tie is not None:
             reasons.append(tie)
         return band, tuple(reasons)
 
-    def _tie_reason(self, position: int, band: PerformanceBand) -> Reason | None:
-        tie = self._ranking.tie_across(position)
-        if tie is None:
-            return None
-        boundary, size, target = tie
-        name = ("top", "bottom")[boundary]
-        text = (
-            f"tied with {size - 1} other partner(s) across the {name} band's "
-            f"target boundary (after {target} partner(s)); ties are never split and "
-            f"go to the lower band, so this one is {band.value}"
-        )
-        facts = {
-            "tie_size": size,
-            "boundary": name,
-            "target_position": target,
-            "band": band.value,
-        }
-        return Reason(
-            code="tie_at_boundary",
-            policy=self.policy,
-            quarter=self.quarter,
-            text=text,
-            facts=facts,
-        )
+    def _reason(self, code: str, text: str, facts: dict[str, object]) -> Reason:
+        return Reason(code=code, policy=self.policy, quarter=self.quarter, text=text, facts=facts)
 
     def _ramping_reason(self, ramp: _Ramp) -> Reason:
         grace = self.parameters["grace_quarters"]
@@ -319,13 +303,7 @@ class Bands:
                 f"ramping: still in {ramp.stage.value}, so not ranked against established "
                 f"partners ({self.metric} = {_fmt(ramp.value)})"
             )
-            return Reason(
-                code="enablement_stage",
-                policy=self.policy,
-                quarter=self.quarter,
-                text=text,
-                facts=facts,
-            )
+            return self._reason("enablement_stage", text, facts)
         joined = ramp.joined_on
         assert joined is not None  # noqa: S101 - a ramp has a join date or a ramping stage
         assert isinstance(grace, int)  # noqa: S101 - validated by the policy
@@ -336,9 +314,7 @@ class Bands:
             f"quarter(s) (until {last.shift(grace - 1)}), so not ranked against established "
             f"partners ({self.metric} = {_fmt(ramp.value)})"
         )
-        return Reason(
-            code="grace_period", policy=self.policy, quarter=self.quarter, text=text, facts=facts
-        )
+        return self._reason("grace_period", text, facts)
 
 
 def _joined_since(joined_on: Mapping[str, date | None], start: date) -> set[str]:

@@ -14,10 +14,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import accumulate, compress, repeat
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
 
+from partnerdomain.policies._reasons import Reason
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-__all__ = ["Ranking", "rank", "target_counts"]
+    from partnerdomain.model import Quarter
+
+__all__ = ["Ranking", "rank", "target_counts", "tie_reason"]
 
 K = TypeVar("K")
 
@@ -164,3 +168,38 @@ def rank(
             cut = group_start if rule == "down" else bisect_right(ranks, ranks[cut])
         starts.append(max(cut, starts[-1]) if starts else cut)
     return Ranking(ranked_ids, ranked_keys, ranks, tuple(starts), targets)
+
+
+def tie_reason(  # noqa: PLR0913 - the ranking, the partner, and how the policy words it
+    ranking: Ranking[Any],
+    position: int,
+    *,
+    boundaries: Sequence[str],
+    unit: str,
+    placed: str,
+    policy: str,
+    quarter: Quarter,
+) -> Reason | None:
+    """Explain why a tied partner sits below a target boundary, if its tie spans one.
+
+    Args:
+        ranking: The ranking.
+        position: The partner's position in it.
+        boundaries: The name of each boundary, as the policy calls the band above it.
+        unit: What the policy's bands are called ("band", "segment"); also the fact's key.
+        placed: Where the partner was placed.
+        policy: The policy's name.
+        quarter: The quarter assessed.
+    """
+    tie = ranking.tie_across(position)
+    if tie is None:
+        return None
+    boundary, size, target = tie
+    name = boundaries[boundary]
+    text = (
+        f"tied with {size - 1} other partner(s) across the {name} {unit}'s target boundary "
+        f"(after {target} partner(s)); ties are never split and go to the lower {unit}, so "
+        f"this one is {placed}"
+    )
+    facts = {"tie_size": size, "boundary": name, "target_position": target, unit: placed}
+    return Reason(code="tie_at_boundary", policy=policy, quarter=quarter, text=text, facts=facts)

@@ -471,27 +471,21 @@ def _checked_lookup(
     None, like a partner left out, means the partner has none.
     """
     values = {member.value for member in kind}
-    # The usual mapping passes two set tests at C speed and is looked up as it is: a
-    # member of a string enumeration hashes and compares like its value, and None
-    # reads as a partner left out.
+    # A member of a string enumeration hashes and compares like its value, and None
+    # reads as a partner left out: a mapping that passes the checks is looked up as it
+    # is. The usual one passes two set tests at C speed; the loop names what is wrong.
     try:
         usual = set(map(type, given)) <= {str} and set(given.values()) <= {*values, None}
-    except TypeError:  # an unhashable value: the loop below names it
+    except TypeError:  # an unhashable value
         usual = False
-    if usual:
-        return cast("Callable[[str], str | None]", given.get)
-    checked: dict[str, str] = {}
-    for pid, value in given.items():
-        if not isinstance(pid, str):
-            raise ValidationError(POLICY, name, pid, "partner ids (text) as keys")
-        if value is None:
-            continue
-        if not isinstance(value, str) or value not in values:
-            expected = f"a {kind.__name__}, one of " + ", ".join(sorted(values)) + ", or None"
-            raise ValidationError(POLICY, f"{name}[{pid!r}]", value, expected)
-        # A member of a string enumeration compares and hashes like its value.
-        checked[pid] = str(value) if not isinstance(value, kind) else value.value
-    return checked.get
+    if not usual:
+        for pid, value in given.items():
+            if not isinstance(pid, str):
+                raise ValidationError(POLICY, name, pid, "partner ids (text) as keys")
+            if value is not None and (not isinstance(value, str) or value not in values):
+                expected = f"a {kind.__name__}, one of " + ", ".join(sorted(values)) + ", or None"
+                raise ValidationError(POLICY, f"{name}[{pid!r}]", value, expected)
+    return cast("Callable[[str], str | None]", given.get)
 
 
 @attrs.frozen(kw_only=True)

@@ -24,7 +24,7 @@ from partnerdomain.policies._metric import (
 )
 from partnerdomain.policies._overrides import RuleEvaluator, apply_override
 from partnerdomain.policies._parameters import check_quarter, share
-from partnerdomain.policies._ranking import Ranking, rank
+from partnerdomain.policies._ranking import Ranking, rank, tie_reason
 from partnerdomain.policies._reasons import Placement, Reason
 
 if TYPE_CHECKING:
@@ -157,29 +157,17 @@ class Triangle:
         reasons: tuple[Reason, ...] = (
             Reason(code="ranked", policy=self.policy, quarter=self.quarter, text=text, facts=facts),
         )
-        tie = ranking.tie_across(position)
+        tie = tie_reason(
+            ranking,
+            position,
+            boundaries=[s.value for s in _ORDER],
+            unit="segment",
+            placed=segment.value,
+            policy=self.policy,
+            quarter=self.quarter,
+        )
         if tie is not None:
-            boundary, size, target = tie
-            name = _ORDER[boundary].value
-            reasons += (
-                Reason(
-                    code="tie_at_boundary",
-                    policy=self.policy,
-                    quarter=self.quarter,
-                    text=(
-                        f"tied with {size - 1} other partner(s) on growth and tie-breaker "
-                        f"across the {name} segment's target boundary (after {target} "
-                        "partner(s)); ties are never split and go to the lower segment, so "
-                        f"this one is {segment.value}"
-                    ),
-                    facts={
-                        "tie_size": size,
-                        "boundary": name,
-                        "target_position": target,
-                        "segment": segment.value,
-                    },
-                ),
-            )
+            reasons += (tie,)
         override = self._overrides.get(partner_id)
         if override is not None:
             segment, extra = override

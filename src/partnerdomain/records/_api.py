@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
@@ -136,8 +135,7 @@ def from_records(
     rejects: list[Reject] = []
     keep = entities.append
     collect = on_error == "collect"
-    with contextlib.ExitStack() as done:
-        done.callback(forget_memos)  # the memos hold nothing once the read is over
+    try:
         for index, record in enumerate(records):
             # The generated fast path first; the detailed path decides when it gives up.
             try:
@@ -151,6 +149,8 @@ def from_records(
                 if not collect:
                     raise
                 rejects.append(Reject(index=index, record=record, error=exc))
+    finally:
+        forget_memos()  # the memos hold nothing once the read is over
     return ImportResult(entities=tuple(entities), rejects=tuple(rejects))
 
 

@@ -235,12 +235,7 @@ def quarterly_review(
             its input.
     """
     _check(portfolio, quarter, policies, rules)
-    return _review(portfolio, quarter, policies or ReviewPolicies(), rules)
-
-
-def _review(
-    portfolio: Portfolio, quarter: Quarter, policies: ReviewPolicies, rules: RuleSet | None
-) -> Review:
+    policies = policies or ReviewPolicies()
     active_rules = rules if rules is not None and len(rules) else None
     notes: list[str] = []
 
