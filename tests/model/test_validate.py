@@ -1,6 +1,7 @@
 """The quick acceptance forms of the validators never accept what a validator refuses."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import attrs
 import pytest
@@ -8,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from partnerdomain.exceptions import ValidationError
-from partnerdomain.model import DealSource, OpportunityStage, PartnerStage, TeamRole
+from partnerdomain.model import DealSource, Money, OpportunityStage, PartnerStage, TeamRole
+from partnerdomain.model import _opportunity as opportunity
 from partnerdomain.model import _validate as v
 from partnerdomain.model._frozenmap import EMPTY, FrozenMap
 
@@ -32,6 +34,8 @@ VALUES = st.one_of(
     st.sampled_from([EMPTY, FrozenMap({"a": 1}), {}, {"a": 1}, (), [], b"x"]),
     st.sampled_from([*DealSource, *OpportunityStage, *PartnerStage, *TeamRole]),
     st.sampled_from([m.value for m in DealSource]),
+    st.builds(Money, st.decimals(allow_nan=False, allow_infinity=False, places=2), st.just("EUR")),
+    st.sampled_from([Money(Decimal("-0.00"), "EUR"), Money(Decimal("-0"), "EUR")]),
 )
 
 
@@ -69,6 +73,8 @@ def test_the_quick_forms_accept_the_common_values():
         v.non_negative_int: 0,
         v.a_bool: False,
         v.custom_fields: EMPTY,
+        opportunity._check_amount: Money(Decimal("1500.50"), "EUR"),
+        opportunity._check_partner: "P-1",
     }
     assert all(quick(validator, value) for validator, value in usual.items())
     enums = [v.member_of(kind) for kind in (DealSource, OpportunityStage, TeamRole)]

@@ -20,6 +20,7 @@ from partnerdomain.model import (
     Quarter,
 )
 from partnerdomain.policies import PerformanceTriangle, TriangleSegment
+from partnerdomain.policies._reasons import show_number
 
 Q = Quarter(2026, 3)
 growth_strategy = st.dictionaries(
@@ -159,3 +160,30 @@ def test_finite_growth_is_not_called_unbounded():
     triangle = PerformanceTriangle().segment({"P-1": Decimal(2), "P-2": Decimal("-Infinity")}, Q)
     for pid in ("P-1", "P-2"):
         assert "unbounded" not in triangle.placement(pid).reasons[0].facts
+
+
+def test_the_text_rounds_a_long_growth_ratio_and_the_facts_keep_it_exact():
+    growth = {"P-1": Decimal(361) / Decimal(450), "P-2": Decimal(1)}
+    reason = PerformanceTriangle().segment(growth, Q).placement("P-1").reasons[0]
+    assert "revenue_growth_yoy = 0.8022 " in reason.text
+    assert reason.facts["growth"] == Decimal(361) / Decimal(450)  # all 28 digits
+
+
+@given(
+    st.one_of(
+        st.decimals(allow_nan=False, allow_infinity=True),
+        st.integers(),
+        st.fractions().map(lambda f: Decimal(f.numerator) / Decimal(f.denominator or 1)),
+    )
+)
+def test_reason_texts_show_numbers_to_at_most_four_places_and_close_to_the_value(value):
+    text = show_number(value)
+    if isinstance(value, Decimal) and not value.is_finite():
+        assert text == str(value)
+        return
+    shown = Decimal(text.replace(",", ""))
+    places = -shown.as_tuple().exponent
+    if places > 4:  # a number too long to round within the context's precision
+        assert shown == value
+    else:
+        assert abs(shown - Decimal(value)) <= Decimal("0.00005")

@@ -37,6 +37,14 @@ def _check_partner(instance: Opportunity, attribute: Attribute[str | None], valu
         )
 
 
+# Quick forms for the generated readers (see ``_validate.ACCEPTS``): a Money of zero or
+# more passes ``_check_amount``; any id passes ``_check_partner`` whatever the source
+# (only a missing partner depends on it, and the validator itself decides that case).
+v.ACCEPTS[_check_amount] = "({0}.__class__ is Money and not {0}.amount.is_signed())"
+v.ACCEPTS[_check_partner] = v.ACCEPTS[v.entity_id]
+v.ACCEPTS_NAMESPACE["Money"] = Money
+
+
 @attrs.frozen(kw_only=True)
 class Opportunity:
     """A deal in the funnel, with the partner and the people on it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping  # noqa: TC003 - attrs reads them
 from datetime import date
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -33,6 +34,7 @@ __all__ = ["Portfolio"]
 
 T = TypeVar("T")
 _EMPTY: tuple[Any, ...] = ()
+_ID = attrgetter("id")
 
 
 # One named converter per collection, so mypy's attrs plugin types each argument.
@@ -208,7 +210,7 @@ class Portfolio:
 
     @staticmethod
     def _index(kind: str, items: tuple[T, ...], duplicates: list[DuplicateId]) -> dict[str, T]:
-        index = {item.id: item for item in items}  # type: ignore[attr-defined]
+        index = dict(zip(map(_ID, items), items, strict=True))  # C speed: a million deals
         if len(index) != len(items):
             counts = Counter(item.id for item in items)  # type: ignore[attr-defined]
             duplicates.extend(

@@ -25,7 +25,7 @@ from partnerdomain.policies._metric import (
 from partnerdomain.policies._overrides import RuleEvaluator, apply_override
 from partnerdomain.policies._parameters import check_quarter, count, share
 from partnerdomain.policies._ranking import Ranking, rank, tie_reason
-from partnerdomain.policies._reasons import Placement, Reason
+from partnerdomain.policies._reasons import Placement, Reason, show_number
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterator, Mapping
@@ -101,7 +101,7 @@ class Bands:
         top = ranking.keys[top_end] if top_end < n else None
         bottom = ranking.keys[bottom_start] if bottom_start < n else None
         object.__setattr__(self, "_cut_offs", FrozenMap({"top": top, "bottom": bottom}))
-        above, below = _fmt(top), _fmt(bottom)
+        above, below = show_number(top), show_number(bottom)
         where = {
             PerformanceBand.TOP: f"more than the top cut-off of {above}",
             PerformanceBand.MIDDLE: (
@@ -253,6 +253,7 @@ class Bands:
         ranking = self._ranking
         n = len(ranking)
         band = _ORDER[ranking.band_at(position)]
+        name = str(band)  # its value; str() is the quicker way to it for a StrEnum
         value = ranking.keys[position]
         rank_ = ranking.ranks[position]
         cut_offs = self._cut_offs
@@ -261,13 +262,13 @@ class Bands:
             "value": value,
             "rank": rank_,
             "of": n,
-            "band": band.value,
+            "band": name,
             "top_cut_off": cut_offs["top"],
             "bottom_cut_off": cut_offs["bottom"],
             "parameters": self.parameters,
         }
         text = (
-            f"{band.value}: rank {rank_} of {n} by {self.metric} = {_fmt(value)}, "
+            f"{name}: rank {rank_} of {n} by {self.metric} = {show_number(value)}, "
             f"{self._where[band]}"
         )
         reasons = [self._reason("ranked", text, facts)]
@@ -276,7 +277,7 @@ class Bands:
             position,
             boundaries=("top", "bottom"),
             unit="band",
-            placed=band.value,
+            placed=name,
             policy=self.policy,
             quarter=self.quarter,
         )
@@ -301,7 +302,7 @@ class Bands:
             facts["stage"] = ramp.stage.value
             text = (
                 f"ramping: still in {ramp.stage.value}, so not ranked against established "
-                f"partners ({self.metric} = {_fmt(ramp.value)})"
+                f"partners ({self.metric} = {show_number(ramp.value)})"
             )
             return self._reason("enablement_stage", text, facts)
         joined = ramp.joined_on
@@ -312,7 +313,7 @@ class Bands:
         text = (
             f"ramping: joined on {joined.isoformat()}, within the grace period of {grace} "
             f"quarter(s) (until {last.shift(grace - 1)}), so not ranked against established "
-            f"partners ({self.metric} = {_fmt(ramp.value)})"
+            f"partners ({self.metric} = {show_number(ramp.value)})"
         )
         return self._reason("grace_period", text, facts)
 
@@ -324,14 +325,6 @@ def _joined_since(joined_on: Mapping[str, date | None], start: date) -> set[str]
         return set(compress(joined_on, map(at_or_after, joined_on.values(), repeat(start))))
     except TypeError:  # some join dates are unknown (None): take the slow, careful path
         return {pid for pid, day in joined_on.items() if day is not None and day >= start}
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, Decimal) and value.is_finite():
-        return f"{value:,}"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
 
 
 def _as_metric(value: Metric | MetricFunction) -> Metric:

@@ -79,9 +79,10 @@ def choose_engagement(  # noqa: PLR0913 - every input of the decision, named
         The level and the reason, naming the rule that decided.
     """
     deal_amount = None if largest_open_deal is None else largest_open_deal.amount.amount
+    # str() of a StrEnum member is its value, and quicker to get than .value.
     facts: dict[str, object] = {
-        "band": band.value,
-        "segment": None if segment is None else segment.value,
+        "band": str(band),
+        "segment": None if segment is None else str(segment),
         "perpetual_poor_performer": perpetual_poor,
         "largest_open_deal": None if largest_open_deal is None else largest_open_deal.id,
         "largest_open_deal_amount": deal_amount,
@@ -94,9 +95,9 @@ def choose_engagement(  # noqa: PLR0913 - every input of the decision, named
         why += (
             f" (deal {facts['largest_open_deal']} of {deal_amount:,} >= {deal_support_threshold:,})"
         )
-    facts["level"] = level.value
+    facts["level"] = name = str(level)
     reason = Reason(
-        code="engagement", policy=policy, quarter=quarter, text=f"{level.value}: {why}", facts=facts
+        code="engagement", policy=policy, quarter=quarter, text=f"{name}: {why}", facts=facts
     )
     return level, reason
 

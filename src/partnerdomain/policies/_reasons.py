@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 import attrs
 
 from partnerdomain.model import FrozenMap, Quarter
+from partnerdomain.model._frozenmap import EMPTY, frozen_copy
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -23,10 +25,30 @@ def _as_facts(value: Mapping[str, object]) -> FrozenMap[str, object]:
     # review builds a reason or more for every partner.
     cls = value.__class__
     if cls is dict:
-        return FrozenMap(value)
+        return frozen_copy(cast("dict[str, object]", value))
     if cls is FrozenMap:
         return cast("FrozenMap[str, object]", value)
     return value if isinstance(value, FrozenMap) else FrozenMap(value)
+
+
+_PLACES = Decimal("0.0001")
+
+
+def show_number(value: object) -> str:
+    """A number as a reason's text shows it: thousands separated, at most four places.
+
+    The facts keep the exact value; the text rounds a long fraction (a growth ratio of
+    28 digits) to four places so that people can read it.
+    """
+    if isinstance(value, Decimal) and value.is_finite():
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -4:
+            with contextlib.suppress(InvalidOperation):  # too many digits to round
+                value = value.quantize(_PLACES)
+        return f"{value:,}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
 
 
 def _show(value: object) -> str:
@@ -41,7 +63,10 @@ def _show(value: object) -> str:
     return str(value)
 
 
-@attrs.frozen(kw_only=True)
+# attrs writes __init__ for every other class; Reason's own sets its slots directly
+# (a review builds several reasons per partner, and attrs' frozen __init__ goes through
+# object.__setattr__ for each field).
+@attrs.frozen(kw_only=True, init=False)
 class Reason:
     """One explained step of a decision, with the facts it used.
 
@@ -64,6 +89,22 @@ class Reason:
     text: str
     facts: FrozenMap[str, object] = attrs.field(factory=FrozenMap, converter=_as_facts)
 
+    def __init__(
+        self,
+        *,
+        code: str,
+        policy: str,
+        quarter: Quarter,
+        text: str,
+        facts: Mapping[str, object] = EMPTY,
+    ) -> None:
+        """Hold one explained step (see the class's arguments)."""
+        _set_code(self, code)
+        _set_policy(self, policy)
+        _set_quarter(self, quarter)
+        _set_text(self, text)
+        _set_facts(self, _as_facts(facts))
+
     def __str__(self) -> str:
         """Explain the step in one line: policy, quarter, text."""
         return f"{self.policy} {self.quarter}: {self.text}"
@@ -72,6 +113,11 @@ class Reason:
         """Explain the step with every fact spelled out."""
         facts = ", ".join(f"{k}={_show(v)}" for k, v in self.facts.items())
         return f"{self} [{facts}]"
+
+
+_set_code, _set_policy, _set_quarter, _set_text, _set_facts = (
+    Reason.__dict__[name].__set__ for name in ("code", "policy", "quarter", "text", "facts")
+)
 
 
 @attrs.frozen(kw_only=True)

@@ -25,7 +25,7 @@ from partnerdomain.policies._metric import (
 from partnerdomain.policies._overrides import RuleEvaluator, apply_override
 from partnerdomain.policies._parameters import check_quarter, share
 from partnerdomain.policies._ranking import Ranking, rank, tie_reason
-from partnerdomain.policies._reasons import Placement, Reason
+from partnerdomain.policies._reasons import Placement, Reason, show_number
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator, Mapping
@@ -49,6 +49,8 @@ _ORDER = (
     TriangleSegment.GROWTH_POTENTIAL,
     TriangleSegment.LIMITED_GROWTH,
 )
+#: Each boundary of the ranking, named by the segment above it (as tie reasons say).
+_BOUNDARIES = tuple(segment.value for segment in _ORDER)
 _Key = tuple[Number, Number]
 
 
@@ -133,6 +135,7 @@ class Triangle:
         ranking = self._ranking
         position = self._position(partner_id)
         segment = _ORDER[ranking.band_at(position)]
+        name = str(segment)  # its value; str() is the quicker way to it for a StrEnum
         growth, tie_breaker = ranking.keys[position]
         n = len(ranking)
         facts: dict[str, object] = {
@@ -142,7 +145,7 @@ class Triangle:
             "tie_breaker": tie_breaker,
             "rank": ranking.ranks[position],
             "of": n,
-            "segment": segment.value,
+            "segment": name,
             "parameters": self.parameters,
         }
         unbounded = ""
@@ -150,9 +153,9 @@ class Triangle:
             facts["unbounded"] = True
             unbounded = " (unbounded: nothing in the base period to grow from)"
         text = (
-            f"{segment.value}: rank {ranking.ranks[position]} of {n} by "
-            f"{self.parameters['growth']} = {growth}{unbounded} (tie-breaker "
-            f"{self.parameters['tie_breaker']} = {tie_breaker})"
+            f"{name}: rank {ranking.ranks[position]} of {n} by "
+            f"{self.parameters['growth']} = {show_number(growth)}{unbounded} (tie-breaker "
+            f"{self.parameters['tie_breaker']} = {show_number(tie_breaker)})"
         )
         reasons: tuple[Reason, ...] = (
             Reason(code="ranked", policy=self.policy, quarter=self.quarter, text=text, facts=facts),
@@ -160,9 +163,9 @@ class Triangle:
         tie = tie_reason(
             ranking,
             position,
-            boundaries=[s.value for s in _ORDER],
+            boundaries=_BOUNDARIES,
             unit="segment",
-            placed=segment.value,
+            placed=name,
             policy=self.policy,
             quarter=self.quarter,
         )

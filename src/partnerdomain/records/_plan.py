@@ -507,7 +507,9 @@ class Plan:
                 put("        if not cur_absent: raise _Slow")
                 put(f"        {var} = {fallback}" if fallback else "        raise _Slow")
                 put("    else:")
-                put(f"        {var} = MONEY((v, cur)) or c.memo_money(v, cur)")
+                # "is None", not "or": Money has a __bool__ (zero is false) to call.
+                put(f"        {var} = MONEY((v, cur))")
+                put(f"        if {var} is None: {var} = c.memo_money(v, cur)")
             elif kind == "manager":
                 put(f"    {var} = {{}}")
                 for slot in slots:
@@ -588,7 +590,10 @@ class Plan:
             value = values[field.name]
             if field.converter is not None:
                 ns[f"CONVERT{n}"] = field.converter
-                put(f"    {value} = CONVERT{n}({value})")
+                if value == "cf":  # the usual custom fields: none, passed through as they are
+                    put(f"    if cf is not EMPTY: cf = CONVERT{n}(cf)")
+                else:
+                    put(f"    {value} = CONVERT{n}({value})")
             ns[f"SET{n}"] = slots[n].__set__  # type: ignore[union-attr]
             put(f"    SET{n}(o, {value})")
         for n, field in enumerate(fields):

@@ -262,14 +262,15 @@ def _partner_rows(review: Review, shared: _Shared) -> Iterator[dict[str, object]
         review.tiers,
         review.allocation,
     )
+    # The enums are StrEnums: str() gives a member's value, quicker than .value.
     for partner in sorted(review.portfolio.partners, key=lambda p: p.id):
         pid = partner.id
         reasons: list[Reason] = []
         row: dict[str, object] = {
             "id": pid,
             "name": partner.name,
-            "partner_type": partner.partner_type.value,
-            "stage": partner.stage.value,
+            "partner_type": str(partner.partner_type),
+            "stage": str(partner.stage),
             "band": None,
             "rank": None,
             "revenue": None,
@@ -282,7 +283,7 @@ def _partner_rows(review: Review, shared: _Shared) -> Iterator[dict[str, object]
         }
         if pid in bands:
             placement = bands.placement(pid)
-            row["band"] = placement.value.value
+            row["band"] = str(placement.value)
             row["rank"] = bands.rank_of(pid)
             row["revenue"] = plain(bands.value_of(pid))
             reasons += placement.reasons
@@ -290,7 +291,7 @@ def _partner_rows(review: Review, shared: _Shared) -> Iterator[dict[str, object]
             row["excluded"] = bands.excluded.get(pid)
         if triangle is not None and pid in triangle:
             segment = triangle.placement(pid)
-            row["triangle"] = segment.value.value
+            row["triangle"] = str(segment.value)
             reasons += segment.reasons
         if tiers is not None and pid in tiers:
             tier = tiers.placement(pid)
@@ -311,7 +312,7 @@ def _partner_rows(review: Review, shared: _Shared) -> Iterator[dict[str, object]
             reasons += tier.reasons
         engagement = allocation.engagements.get(pid)
         if engagement is not None:
-            row["engagement"] = engagement.value.value
+            row["engagement"] = str(engagement.value)
             row["hours"] = plain(allocation.hours_for(pid))
             reasons += engagement.reasons
         row["reasons"] = [reason_data(r, shared) for r in reasons]
