@@ -8,6 +8,9 @@ and peak memory (max RSS) are its own, alternately ``--repeat`` times:
 * **baseline**: a plain script that reads the same files with ``json.loads``, sums
   each partner's partner-sourced won revenue over the four quarters, bands partners
   15 / 70 / 15 with ``sorted()`` and counts partners per manager;
+* **same work**: the library doing what the script does, no more: the files read and
+  validated into a portfolio, then ``RelativeBands`` for the quarter (the same sums
+  and the same 15 / 70 / 15 banding, with every partner's reasons available);
 * **library**: ``partnerdomain review FILES --profile salesforce --format json`` as the
   library does it: every record read and validated (``partnerdomain.records``), the
   portfolio checked, then the whole review (bands for four quarters, triangle, tiers,
@@ -31,6 +34,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from partnerdomain.model import Portfolio
 
 KINDS = ("partners", "managers", "account_executives", "opportunities")
 QUARTER = "2026Q3"
@@ -111,18 +118,42 @@ def library(folder: Path) -> dict[str, object]:
         return _steps(folder)
 
 
-def _steps(folder: Path) -> dict[str, object]:
+def same_work(folder: Path) -> dict[str, object]:
+    """Load the portfolio and band it for the quarter: the script's work, in the library."""
+    from partnerdomain.model import Quarter  # noqa: PLC0415 - see generate()
+    from partnerdomain.model._bulk import collector_paused  # noqa: PLC0415
+    from partnerdomain.policies import RelativeBands  # noqa: PLC0415
+
+    with collector_paused():
+        started = time.perf_counter()
+        portfolio = _load(folder)
+        loaded = time.perf_counter()
+        bands = RelativeBands().assess(portfolio, Quarter.parse(QUARTER))
+        banded = time.perf_counter()
+        counts = {band.value: n for band, n in bands.counts.items()}
+        del portfolio, bands
+    return {"load": loaded - started, "bands": banded - loaded, "counts": counts}
+
+
+def _load(folder: Path) -> Portfolio:
+    """Read and validate the four files into a portfolio, as the command line does."""
     from partnerdomain.model import Quarter  # noqa: PLC0415 - see generate()
     from partnerdomain.records import load_portfolio  # noqa: PLC0415
-    from partnerdomain.review import quarterly_review, write_json  # noqa: PLC0415
 
-    started = time.perf_counter()
-    portfolio = load_portfolio(
+    return load_portfolio(
         as_of=Quarter.parse(QUARTER).last_day,
         currency="EUR",
         profile="salesforce",
         **{kind: folder / f"{kind}.jsonl" for kind in KINDS},
     )
+
+
+def _steps(folder: Path) -> dict[str, object]:
+    from partnerdomain.model import Quarter  # noqa: PLC0415 - see generate()
+    from partnerdomain.review import quarterly_review, write_json  # noqa: PLC0415
+
+    started = time.perf_counter()
+    portfolio = _load(folder)
     loaded = time.perf_counter()
     review = quarterly_review(portfolio, Quarter.parse(QUARTER))
     reviewed = time.perf_counter()
@@ -142,7 +173,8 @@ def _steps(folder: Path) -> dict[str, object]:
 
 def phase(name: str, folder: Path) -> None:
     started = time.perf_counter()
-    result = baseline(folder) if name == "baseline" else library(folder)
+    run = {"baseline": baseline, "same_work": same_work, "library": library}[name]
+    result = run(folder)
     result["wall"] = time.perf_counter() - started
     result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
@@ -168,7 +200,7 @@ def main() -> None:
     parser.add_argument(
         "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "partnerdomain-bench-review"
     )
-    parser.add_argument("--phase", choices=("baseline", "library"))
+    parser.add_argument("--phase", choices=("baseline", "same_work", "library"))
     args = parser.parse_args()
     folder = args.workdir if args.phase else args.workdir / str(args.partners)
     if args.phase:
@@ -182,7 +214,7 @@ def main() -> None:
         f"{sizes['partners']:,} partners, {sizes['opportunities']:,} opportunities, "
         f"{megabytes:.0f} MB of Salesforce-shaped JSON Lines; median of {args.repeat}"
     )
-    runs: dict[str, list[dict[str, object]]] = {"baseline": [], "library": []}
+    runs: dict[str, list[dict[str, object]]] = {"baseline": [], "same_work": [], "library": []}
     for _ in range(args.repeat):
         for name, results in runs.items():
             results.append(run_phase(name, folder))
@@ -196,6 +228,14 @@ def main() -> None:
         f"{'plain script: json.loads, sum, sorted(), count':52} {base:8.2f} "
         f"{median('baseline', 'max_rss_mb'):8.0f} {1:7.2f}"
     )
+    same = median("same_work", "wall")
+    print(
+        f"{'same work: load + RelativeBands':52} {same:8.2f} "
+        f"{median('same_work', 'max_rss_mb'):8.0f} {same / base:7.2f}"
+    )
+    for step in ("load", "bands"):
+        value = median("same_work", step)
+        print(f"{'  of which ' + step:52} {value:8.2f} {'':8} {value / base:7.2f}")
     print(
         f"{'library: load + review + JSON':52} {ours:8.2f} "
         f"{median('library', 'max_rss_mb'):8.0f} {ours / base:7.2f}"
@@ -203,7 +243,10 @@ def main() -> None:
     for step in ("load", "review", "render"):
         value = median("library", step)
         print(f"{'  of which ' + step:52} {value:8.2f} {'':8} {value / base:7.2f}")
-    print(f"bands: baseline {runs['baseline'][0]['bands']}, library {runs['library'][0]['bands']}")
+    print(
+        f"bands: baseline {runs['baseline'][0]['bands']}, "
+        f"same work {runs['same_work'][0]['counts']}, library {runs['library'][0]['bands']}"
+    )
 
 
 if __name__ == "__main__":

@@ -845,7 +845,7 @@ class EvolvingMatrix:
             new_owner = owner.get(partner.id)
             if new_owner is None:
                 continue
-            holders = partner.managers.to_dict().values()
+            holders = partner.managers.values()
             if new_owner in holders:
                 continue
             segment, workload, _kind = target_of[partner.id]
