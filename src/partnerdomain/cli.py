@@ -271,6 +271,12 @@ def _kind_of(path: Path) -> str | None:
     return None
 
 
+def _existing(path: Path) -> Path:
+    if not path.exists():
+        _fail(BAD_INPUT, f"{path}: no such file or folder")
+    return path
+
+
 def _sources(arguments: Sequence[str]) -> dict[str, Path]:
     found: dict[str, Path] = {}
 
@@ -284,7 +290,7 @@ def _sources(arguments: Sequence[str]) -> dict[str, Path]:
         if sep and kind in _KIND_NAMES:
             add(kind, Path(rest))
             continue
-        path = Path(argument)
+        path = _existing(Path(argument))
         if path.is_dir():
             for child in sorted(path.iterdir()):
                 child_kind = _kind_of(child)
@@ -437,7 +443,18 @@ def _load_files(
     from partnerdomain.model import Portfolio  # noqa: PLC0415
 
     sources = _sources(files)
-    loaded = {kind: _read(kind, path, args.profile, progress) for kind, path in sources.items()}
+    # Every file is read before failing, so that one run names the bad records of all.
+    loaded: dict[str, tuple[Any, ...]] = {}
+    failures: list[str] = []
+    for kind, path in sources.items():
+        try:
+            loaded[kind] = _read(kind, path, args.profile, progress)
+        except _Exit as exc:
+            if exc.code != BAD_INPUT:
+                raise
+            failures.append(exc.message)
+    if failures:
+        _fail(BAD_INPUT, "\n".join(failures))
     currency = args.currency or _currency_of(loaded)
     try:
         return Portfolio(as_of=as_of, currency=currency, **loaded)
@@ -470,7 +487,11 @@ def _load_rules(args: argparse.Namespace) -> RuleSet | None:
         if args.plugin:
             rules |= load_plugins(args.plugin)
     except (RuleLoadError, PluginError) as exc:
-        _fail(BAD_RULES, str(exc))
+        # A missing optional extra is a set-up problem, not a bad rules file.
+        missing_extra = isinstance(exc, RuleLoadError) and isinstance(
+            exc.__cause__ or exc.__context__, ImportError
+        )
+        _fail(USAGE if missing_extra else BAD_RULES, str(exc))
     except OSError as exc:
         _fail(BAD_RULES, f"{exc.filename}: cannot read the rules ({exc.strerror or exc})")
     except ValueError as exc:
@@ -559,7 +580,10 @@ def _review_and_write(args: argparse.Namespace, rules: RuleSet | None) -> Severi
 
             quarter, as_of = _dates(args, DEMO_SPEC.as_of)
             portfolio = load_demo()
-            if as_of != portfolio.as_of:
+            # The demo knows nothing after its own day: a later day would only pretend
+            # to (commitments falling overdue in a future nobody recorded). The review
+            # notes a quarter that runs past it.
+            if as_of < portfolio.as_of:
                 portfolio = _with_day(portfolio, as_of)
         else:
             # The command line may read the clock; the library never does.

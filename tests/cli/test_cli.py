@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from partnerdomain.cli import EXIT_CODES
+from partnerdomain.cli import EXIT_CODES, main
 from partnerdomain.review import review_schema
 
 # The review tests' small JSON Schema checker (keeps jsonschema out of the test extra).
@@ -160,6 +160,23 @@ class TestBadInput:
             done, 3, str(partners), "record 2", "partner_type", "stage_since", "certifications"
         )
 
+    def test_the_bad_records_of_every_file_are_named_in_one_run(self, tmp_path):
+        partners = tmp_path / "partners.csv"
+        partners.write_text(
+            "id,name,partner_type,stage,stage_since\nP-1,Acme,plumber,active,2026-01-05\n",
+            "utf-8",
+        )
+        deals = tmp_path / "opportunities.csv"
+        deals.write_text(
+            "id,source,amount,currency,stage,stage_since,registered_on,partner_id\n"
+            "O-1,partner_sourced,10,EUR,won,2026-02-30,2026-01-01,P-1\n",
+            "utf-8",
+        )
+        done = run("review", partners, deals, "--quarter", "2026Q3")
+        assert_clean_failure(
+            done, 3, f"{partners}: record 1", "partner_type", f"{deals}: record 1", "stage_since"
+        )
+
     def test_a_file_that_is_not_json_exits_three(self, tmp_path):
         deals = tmp_path / "deals.json"
         deals.write_text("{not json", "utf-8")
@@ -206,6 +223,21 @@ class TestBadInput:
     def test_a_missing_file_exits_three(self, tmp_path):
         done = run("review", tmp_path / "partners.csv", "--quarter", "2026Q3")
         assert_clean_failure(done, 3, "no such file")
+
+    def test_a_missing_folder_is_named_as_missing(self, tmp_path):
+        done = run("review", tmp_path / "no-such-export")
+        assert_clean_failure(done, 3, "no-such-export: no such file or folder")
+
+    def test_rules_without_the_rules_extra_are_a_usage_error(self, tmp_path, monkeypatch, capsys):
+        rules = tmp_path / "org.toml"
+        rules.write_text(
+            '[[rules]]\nid = "x"\napplies_to = "partner"\nwhen = "revenue > 1"\n'
+            'flag = { message = "m" }\n',
+            "utf-8",
+        )
+        monkeypatch.setitem(sys.modules, "rule_engine", None)  # as if not installed
+        assert main(["review", "--demo", "--rules", str(rules)]) == 2
+        assert "pip install 'partnerdomain[rules]'" in capsys.readouterr().err
 
     def test_a_file_whose_kind_cannot_be_told_is_a_usage_error(self, tmp_path):
         mystery = tmp_path / "export.csv"

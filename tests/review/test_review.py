@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
+import attrs
 import pytest
 from _schema_check import problems
 from hypothesis import given, settings
@@ -39,7 +40,8 @@ from partnerdomain.review import (
     write_json,
 )
 from partnerdomain.review._data import _compact_encoder, reason_data
-from partnerdomain.rules import RuleSet, Severity, flag, recommend, rule
+from partnerdomain.review._view import sections
+from partnerdomain.rules import RuleSet, Severity, flag, parse_rules, recommend, rule
 from partnerdomain.testing import portfolios
 
 Q3 = Quarter(2026, 3)
@@ -109,6 +111,25 @@ class TestTheDemoReview:
         } <= kinds
         assert all(risk.reasons for risk in review.risks)
         assert [r.sort_key() for r in review.risks] == sorted(r.sort_key() for r in review.risks)
+
+    def test_a_partner_left_unassigned_on_purpose_is_not_an_unassigned_risk(self, demo_review):
+        disengaged = {
+            u.partner_id for u in demo_review.allocation.unplaced if u.code == "disengaged"
+        }
+        assert disengaged, "the demo has perpetual poor performers"
+        unassigned = {r.subject_id for r in demo_review.risks_of(RiskKind.UNASSIGNED_PARTNER)}
+        poor = {r.subject_id for r in demo_review.risks_of(RiskKind.PERPETUAL_POOR_PERFORMER)}
+        assert not disengaged & unassigned
+        assert disengaged <= poor
+
+    def test_tiers_are_counted_in_the_ladders_order_highest_first(self, demo_review):
+        counts = review_data(demo_review, partners=False)["summary"]["tiers"]
+        assert list(counts) == ["Platinum", "Gold", "Silver", "Registered"]
+
+    def test_an_overload_without_capacity_is_called_unbounded_not_infinity(self, demo_review):
+        texts = [r.reasons[0].text for r in demo_review.risks_of(RiskKind.OVERLOADED_MANAGER)]
+        assert any("unbounded" in text for text in texts)
+        assert not any("Infinity" in text for text in texts)
 
     def test_no_manager_is_given_more_hours_than_they_have(self, demo_review):
         for manager in demo_review.managers:
@@ -280,6 +301,57 @@ class TestRules:
         assert review.bands.band_of("P-2") is PerformanceBand.TOP
         assert review.bands.placement("P-2").reasons[-1].facts["rule_id"] == "all-top"
 
+    def test_each_policys_rules_see_what_the_review_knows_of_the_partner(self, demo):
+        # The docs' declarative override uses revenue; the second rule uses the band
+        # and tier decided before engagement. Neither may fail for want of a fact.
+        rules = parse_rules(
+            """
+            [[rules]]
+            id = "big-reseller-is-top"
+            applies_to = "partner"
+            when = 'revenue > 100000 and partner_type == "reseller"'
+            override = { target = "band", value = "top", reason = "big resellers are top" }
+
+            [[rules]]
+            id = "gold-top-deal-support"
+            applies_to = "partner"
+            when = 'band == "top" and tier == "Gold"'
+            override = { target = "engagement", value = "deal_support", reason = "gold and top" }
+            """,
+            source="org.toml",
+        )
+        review = quarterly_review(demo, Q3, rules=rules)
+        assert review.rule_errors == ()
+        plain = quarterly_review(demo, Q3)
+        lifted = [
+            pid
+            for pid in plain.bands.members(PerformanceBand.BOTTOM)
+            + plain.bands.members(PerformanceBand.MIDDLE)
+            if review.bands.band_of(pid) is PerformanceBand.TOP
+        ]
+        assert lifted, "some big reseller outside the top band is lifted"
+        for pid in lifted:
+            facts = review.bands.placement(pid).reasons[-1].facts
+            assert facts["rule_id"] == "big-reseller-is-top"
+            assert plain.bands.value_of(pid) > 100_000
+        supported = [
+            pid for pid, level in review.allocation.engagements.items() if level.overridden
+        ]
+        assert supported
+        assert all(review.tiers.tier_of(pid) == "Gold" for pid in supported)
+
+
+def test_a_quarter_past_the_snapshot_or_without_revenue_is_noted(demo):
+    later = quarterly_review(demo, Quarter(2030, 1))
+    assert any("begins after the portfolio's snapshot of 2026-09-30" in n for n in later.notes)
+    assert any("No assessed partner has any" in n for n in later.notes)
+    section = next(s for s in sections(later) if s.key == "concentration")
+    assert section.tables == ()
+    assert "nothing is concentrated" in section.lines[0]
+    running = quarterly_review(attrs.evolve(demo, as_of=date(2026, 8, 15)), Q3)
+    assert any("ends after the portfolio's snapshot of 2026-08-15" in n for n in running.notes)
+    assert not any("snapshot" in n for n in quarterly_review(demo, Q3).notes)
+
 
 def test_policies_are_passed_in_and_replace_the_defaults(small):
     review = quarterly_review(
@@ -335,17 +407,20 @@ def test_any_portfolio_gets_a_review_whose_documents_follow_the_schema(portfolio
     assert render_markdown(review).startswith(f"# Quarterly partner review {quarter}")
 
 
+def _containers_of(inner):
+    # A named function, not a lambda: hypothesis reads a lambda's source to check that
+    # it recurses, which misleads it when the file changes under a running session.
+    return st.lists(inner, max_size=4) | st.dictionaries(
+        st.text(alphabet=st.characters(exclude_categories=()), max_size=5), inner, max_size=4
+    )
+
+
 JSON_READY = st.recursive(
     st.none()
     | st.booleans()
     | st.integers(min_value=-(2**70), max_value=2**70)
     | st.text(alphabet=st.characters(exclude_categories=())),
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.dictionaries(
-            st.text(alphabet=st.characters(exclude_categories=()), max_size=5), inner, max_size=4
-        )
-    ),
+    _containers_of,
     max_leaves=12,
 )
 

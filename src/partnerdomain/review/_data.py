@@ -15,7 +15,7 @@ from partnerdomain.model import FrozenMap, Money, Quarter
 
 if TYPE_CHECKING:
     from partnerdomain.metrics import ContributorQuarter, QuarterOverQuarter
-    from partnerdomain.policies import Reason
+    from partnerdomain.policies import Reason, Tiers
     from partnerdomain.review._review import Review
     from partnerdomain.review._risks import Risk
 
@@ -462,13 +462,29 @@ def _engagement_counts(review: Review) -> dict[str, int]:
 
 
 def _tier_counts(review: Review) -> dict[str, int] | None:
-    if review.tiers is None:
-        return None
+    return None if review.tiers is None else tier_counts(review.tiers)
+
+
+def tier_counts(tiers: Tiers) -> dict[str, int]:
+    """How many partners hold each tier, highest tier first, then ``"none"``.
+
+    The ladder's order, as the policy's parameters list it (a tier name unknown to the
+    parameters, set by a rule of a custom policy, comes after the ladder's).
+    """
     counts: dict[str, int] = {}
-    for placement in review.tiers:
+    for placement in tiers:
         name = placement.value or "none"
         counts[name] = counts.get(name, 0) + 1
-    return dict(sorted(counts.items()))
+    ladder = tiers.parameters.get("tiers", ())
+    order = {
+        name: n for n, name in enumerate(reversed(ladder if isinstance(ladder, tuple) else ()))
+    }
+    last = len(order)
+    return dict(
+        sorted(
+            counts.items(), key=lambda item: (item[0] == "none", order.get(item[0], last), item[0])
+        )
+    )
 
 
 def _error(error: Exception) -> dict[str, object]:

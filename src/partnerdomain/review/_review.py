@@ -28,8 +28,9 @@ from partnerdomain.review._risks import POLICY, Risk, RiskKind, find_risks
 from partnerdomain.rules import Decision, RuleSet, Severity
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
+    from partnerdomain.model import Partner
     from partnerdomain.rules import Evaluation
 
 __all__ = [
@@ -237,24 +238,39 @@ def quarterly_review(
     _check(portfolio, quarter, policies, rules)
     policies = policies or ReviewPolicies()
     active_rules = rules if rules is not None and len(rules) else None
-    notes: list[str] = []
+    notes: list[str] = _snapshot_notes(portfolio, quarter)
 
-    bands = policies.bands.assess(portfolio, quarter, rules=active_rules)
+    # Each policy's rule pass sees what the review knows of a partner so far (its
+    # revenue, then its band, segment and tier), as the final pass does.
+    known = _known_to_rules(active_rules, policies, portfolio, quarter)
+    bands = policies.bands.assess(portfolio, quarter, rules=known)
     history = [
-        policies.bands.assess(portfolio, quarter.shift(-k), rules=active_rules)
+        policies.bands.assess(
+            portfolio,
+            quarter.shift(-k),
+            rules=_known_to_rules(active_rules, policies, portfolio, quarter.shift(-k)),
+        )
         for k in range(policies.perpetual.quarters - 1, 0, -1)
     ]
     offboarding = policies.perpetual.find([*history, bands])
+    if known is not None:
+        known.add("band", lambda pid: str(bands.band_of(pid)) if pid in bands else None)
     triangle = (
         None
         if policies.triangle is None
-        else policies.triangle.assess(portfolio, quarter, rules=active_rules)
+        else policies.triangle.assess(portfolio, quarter, rules=known)
     )
+    if known is not None and triangle is not None:
+        assessed = triangle
+        known.add(
+            "triangle", lambda pid: str(assessed.segment_of(pid)) if pid in assessed else None
+        )
     tiers = (
-        None
-        if policies.tiers is None
-        else policies.tiers.assess(portfolio, quarter, rules=active_rules)
+        None if policies.tiers is None else policies.tiers.assess(portfolio, quarter, rules=known)
     )
+    if known is not None and tiers is not None:
+        tiered = tiers
+        known.add("tier", lambda pid: tiered.tier_of(pid) if pid in tiered else None)
     allocation = policies.allocation.allocate(
         portfolio,
         quarter,
@@ -262,8 +278,13 @@ def quarterly_review(
         triangle=triangle,
         offboarding=offboarding,
         available_hours=dict(policies.available_hours),
-        rules=active_rules,
+        rules=known,
     )
+    if len(bands) and not bands.total:
+        notes.append(
+            f"No assessed partner has any {bands.metric} for {quarter}: the bands, the "
+            "concentration and the risks that follow from them rank zeros."
+        )
     staffing_policy = policies.staffing
     if staffing_policy is None:
         staffing_policy, note = default_staffing(portfolio, quarter)
@@ -368,6 +389,71 @@ def _managers(
             )
         )
     return tuple(out)
+
+
+def _snapshot_notes(portfolio: Portfolio, quarter: Quarter) -> list[str]:
+    """Say so when the quarter is not (wholly) in the portfolio's snapshot."""
+    as_of = portfolio.as_of
+    if quarter.first_day > as_of:
+        return [
+            (
+                f"{quarter} begins after the portfolio's snapshot of {as_of.isoformat()}: the "
+                "data holds nothing of it: the quarter's own measures are zero, and windows "
+                "that end with it (the bands' four quarters) hold only what came before."
+            )
+        ]
+    if quarter.last_day > as_of:
+        return [
+            (
+                f"{quarter} ends after the portfolio's snapshot of {as_of.isoformat()}: the "
+                "review covers the quarter up to that day only."
+            )
+        ]
+    return []
+
+
+class _RulesInReview:
+    """The organisation's rules as a review's policies call them.
+
+    A policy gives the rules its own context (its answer, its metric, ...); within a
+    review a rule may also use what the review knows of the partner by then: its
+    revenue for the quarter assessed (the bands' metric, as in the final pass), then
+    its band, triangle segment and tier once those are decided. The policy's own
+    context wins where both name a fact.
+    """
+
+    __slots__ = ("_known", "_revenue", "_rules")
+
+    def __init__(self, rules: RuleSet, revenue: Mapping[str, object]) -> None:
+        self._rules = rules
+        self._revenue = revenue
+        self._known: list[tuple[str, Callable[[str], object]]] = []
+
+    def add(self, fact: str, lookup: Callable[[str], object]) -> None:
+        """Let the next passes see ``fact``: ``lookup(partner_id)``, unless None."""
+        self._known.append((fact, lookup))
+
+    def evaluate(
+        self, fact: Partner, /, *, context: Mapping[str, object] | None = None
+    ) -> Evaluation:
+        """Evaluate the rules on ``fact``, with what the review knows in the context."""
+        pid = fact.id
+        merged: dict[str, object] = {"revenue": self._revenue.get(pid, _ZERO)}
+        for name, lookup in self._known:
+            value = lookup(pid)
+            if value is not None:
+                merged[name] = value
+        if context:
+            merged.update(context)
+        return self._rules.evaluate(fact, context=merged)
+
+
+def _known_to_rules(
+    rules: RuleSet | None, policies: ReviewPolicies, portfolio: Portfolio, quarter: Quarter
+) -> _RulesInReview | None:
+    if rules is None:
+        return None
+    return _RulesInReview(rules, policies.bands.metric(portfolio, quarter))
 
 
 def _context(  # noqa: PLR0913 - everything a rule may want to know about a partner

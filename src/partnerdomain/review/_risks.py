@@ -126,6 +126,9 @@ def find_risks(  # noqa: PLR0913 - every source of risk, named
             reasons=(item.reason,),
         )
         for item in allocation.unplaced
+        # Left unassigned on purpose: a disengaged partner is already a perpetual poor
+        # performer risk, with the recommendation to offboard it.
+        if item.code != "disengaged"
     ]
     if staffing is not None:
         risks += _overloaded(staffing, quarter)
@@ -251,7 +254,10 @@ def _overloaded(staffing: StaffingPlan, quarter: Quarter) -> list[Risk]:
         if load.is_new or not load.overloaded:
             continue
         over = {w.value: u for w, u in load.utilisation.items() if u > 1}
-        shown = ", ".join(f"{w} at {u:.0%}" for w, u in over.items())
+        shown = ", ".join(
+            f"{w} at {u:.0%}" if u.is_finite() else f"{w} with no capacity for it (unbounded)"
+            for w, u in over.items()
+        )
         text = f"{load.manager_id} is over capacity: {shown} of a year's capacity"
         found.append(
             Risk(

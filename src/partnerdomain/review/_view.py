@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from partnerdomain.policies import PerformanceBand, TriangleSegment
+from partnerdomain.review._data import tier_counts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -115,7 +116,7 @@ def _closeness(placement: TierPlacement) -> tuple[int, Decimal, str]:
     return (len(missing), share, placement.partner_id)
 
 
-def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa: C901, PLR0915 - one block per section
+def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa: PLR0915 - one block per section
     """Lay the review out in sections, each list cut at ``limit`` rows (0: no cut)."""
     out: list[Section] = []
     currency = review.currency
@@ -171,6 +172,11 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
                     f"partners bring {percent(top10)} of it, the top 20% bring {percent(top20)}, "
                     f"and the top band ({counts[PerformanceBand.TOP]} partners) brings "
                     f"{percent(bands.concentration)}."
+                )
+                if conc.total
+                else (
+                    f"No revenue in the last four quarters ({bands.metric}) over "
+                    f"{conc.partners} assessed partners: nothing is concentrated."
                 ),
             ),
             tables=(
@@ -179,7 +185,9 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
                     rows=tuple((percent(x, 0), percent(y)) for x, y in conc.points[1:]),
                     numeric=frozenset({0, 1}),
                 ),
-            ),
+            )
+            if conc.total
+            else (),
         )
     )
     bet_rows = [
@@ -220,10 +228,7 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
 
     if review.tiers is not None:
         tiers = review.tiers
-        tier_counts: dict[str, int] = {}
-        for placement in tiers:
-            name = placement.value or "none"
-            tier_counts[name] = tier_counts.get(name, 0) + 1
+        held = tier_counts(tiers)
         close = sorted((p for p in tiers if p.progress is not None), key=_closeness)
         close_rows = [
             (
@@ -246,7 +251,7 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
                 tables=(
                     Table(
                         columns=("Tier", "Partners"),
-                        rows=tuple((k, str(v)) for k, v in sorted(tier_counts.items())),
+                        rows=tuple((k, str(v)) for k, v in held.items()),
                         numeric=frozenset({1}),
                     ),
                     Table(
@@ -278,6 +283,8 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
         )
     rows, more = _cut(manager_rows, limit)
     assigned = [(a.partner_id, a.manager_id, a.role.value) for a in review.allocation.assignments]
+    disengaged = sum(1 for item in review.allocation.unplaced if item.code == "disengaged")
+    untaken = len(review.allocation.unplaced) - disengaged
     a_rows, a_more = _cut(assigned, limit)
     out.append(
         Section(
@@ -286,7 +293,8 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
             lines=(
                 (
                     f"{len(review.allocation.assignments)} new assignment(s), "
-                    f"{len(review.allocation.unplaced)} partner(s) no manager could take."
+                    f"{untaken} partner(s) no manager could take, {disengaged} left "
+                    "unassigned on purpose (disengaged: recommended for offboarding)."
                 ),
             ),
             tables=(
