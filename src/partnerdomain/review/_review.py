@@ -398,7 +398,7 @@ def _snapshot_notes(portfolio: Portfolio, quarter: Quarter) -> list[str]:
         return [
             (
                 f"{quarter} begins after the portfolio's snapshot of {as_of.isoformat()}: the "
-                "data holds nothing of it: the quarter's own measures are zero, and windows "
+                "data holds nothing of it, so the quarter's own measures are zero, and windows "
                 "that end with it (the bands' four quarters) hold only what came before."
             )
         ]
