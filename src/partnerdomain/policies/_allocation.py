@@ -88,6 +88,14 @@ class Unplaced:
     code: str
     reason: Reason
 
+    @property
+    def on_purpose(self) -> bool:
+        """Whether the partner was left unassigned on purpose (``"disengaged"``).
+
+        Such a partner is not waiting for a manager: it is recommended for offboarding.
+        """
+        return self.code == "disengaged"
+
 
 @attrs.frozen(kw_only=True)
 class HoursAllocation:

@@ -53,7 +53,7 @@ def show_number(value: object) -> str:
 
 def _show(value: object) -> str:
     if isinstance(value, Decimal):
-        return f"{value:,}" if value.is_finite() else str(value)
+        return show_number(value)
     if isinstance(value, Quarter):
         return str(value)
     if isinstance(value, Mapping):

@@ -16,7 +16,7 @@ from partnerdomain.model import DealSource, FrozenMap, Partner, PartnerStage, Po
 from partnerdomain.policies._bands import IN_PROGRAM
 from partnerdomain.policies._overrides import RuleEvaluator, apply_override
 from partnerdomain.policies._parameters import check_quarter, count
-from partnerdomain.policies._reasons import Reason
+from partnerdomain.policies._reasons import Reason, show_number
 
 if TYPE_CHECKING:
     from partnerdomain.policies._metric import Number
@@ -627,4 +627,4 @@ def _id(partner: Partner) -> str:
 
 
 def _show(value: Decimal | None) -> str:
-    return "none" if value is None else f"{value:,}"
+    return "none" if value is None else show_number(value)

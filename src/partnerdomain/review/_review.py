@@ -16,12 +16,10 @@ from partnerdomain.policies import (
     Bands,
     EngagementLevel,
     OffboardingRecommendation,
-    PerformanceBand,
     Reason,
     StaffingPlan,
     Tiers,
     Triangle,
-    TriangleSegment,
 )
 from partnerdomain.review._policies import ReviewPolicies, default_staffing
 from partnerdomain.review._risks import POLICY, Risk, RiskKind, find_risks
@@ -305,16 +303,12 @@ def quarterly_review(
     if tiers is not None:
         errors += tiers.rule_errors
     recommendations: list[Decision] = []
-    if active_rules is not None:
-        flags, recommendations, failed = _evaluate_rules(
-            active_rules,
-            portfolio,
-            quarter,
-            bands=bands,
-            triangle=triangle,
-            tiers=tiers,
-            allocation=allocation,
+    if known is not None:
+        known.add(
+            "engagement",
+            lambda pid: str(allocation.level_of(pid)) if pid in allocation.engagements else None,
         )
+        flags, recommendations, failed = _evaluate_rules(known, portfolio, quarter)
         risks += flags
         errors += failed
     errors = _distinct(errors)
@@ -416,16 +410,17 @@ class _RulesInReview:
     """The organisation's rules as a review's policies call them.
 
     A policy gives the rules its own context (its answer, its metric, ...); within a
-    review a rule may also use what the review knows of the partner by then: its
-    revenue for the quarter assessed (the bands' metric, as in the final pass), then
-    its band, triangle segment and tier once those are decided. The policy's own
-    context wins where both name a fact.
+    review a rule may also use what the review knows of the partner by then: the
+    quarter and its revenue (the bands' metric for the quarter), then its band,
+    triangle segment, tier and engagement level once those are decided. The policy's
+    own context wins where both name a fact. The final pass sees all of it.
     """
 
-    __slots__ = ("_known", "_revenue", "_rules")
+    __slots__ = ("_known", "_quarter", "_revenue", "rules")
 
-    def __init__(self, rules: RuleSet, revenue: Mapping[str, object]) -> None:
-        self._rules = rules
+    def __init__(self, rules: RuleSet, quarter: Quarter, revenue: Mapping[str, object]) -> None:
+        self.rules = rules
+        self._quarter = str(quarter)
         self._revenue = revenue
         self._known: list[tuple[str, Callable[[str], object]]] = []
 
@@ -438,14 +433,17 @@ class _RulesInReview:
     ) -> Evaluation:
         """Evaluate the rules on ``fact``, with what the review knows in the context."""
         pid = fact.id
-        merged: dict[str, object] = {"revenue": self._revenue.get(pid, _ZERO)}
+        merged: dict[str, object] = {
+            "quarter": self._quarter,
+            "revenue": self._revenue.get(pid, _ZERO),
+        }
         for name, lookup in self._known:
             value = lookup(pid)
             if value is not None:
                 merged[name] = value
         if context:
             merged.update(context)
-        return self._rules.evaluate(fact, context=merged)
+        return self.rules.evaluate(fact, context=merged)
 
 
 def _known_to_rules(
@@ -453,61 +451,21 @@ def _known_to_rules(
 ) -> _RulesInReview | None:
     if rules is None:
         return None
-    return _RulesInReview(rules, policies.bands.metric(portfolio, quarter))
+    return _RulesInReview(rules, quarter, policies.bands.metric(portfolio, quarter))
 
 
-def _context(  # noqa: PLR0913 - everything a rule may want to know about a partner
-    partner_id: str,
-    *,
-    quarter: Quarter,
-    bands: Bands,
-    triangle: Triangle | None,
-    tiers: Tiers | None,
-    allocation: Allocation,
-) -> dict[str, object]:
-    band: PerformanceBand | None = bands.band_of(partner_id) if partner_id in bands else None
-    segment: TriangleSegment | None = (
-        triangle.segment_of(partner_id) if triangle is not None and partner_id in triangle else None
-    )
-    context: dict[str, object] = {
-        "quarter": str(quarter),
-        "revenue": bands.value_of(partner_id) if partner_id in bands else _ZERO,
-        "band": None if band is None else band.value,
-        "triangle": None if segment is None else segment.value,
-        "engagement": (
-            allocation.level_of(partner_id).value if partner_id in allocation.engagements else None
-        ),
-    }
-    if tiers is not None and partner_id in tiers:
-        context["tier"] = tiers.tier_of(partner_id)
-    return context
-
-
-def _evaluate_rules(  # noqa: PLR0913 - the rules, the snapshot and every policy result
-    rules: RuleSet,
-    portfolio: Portfolio,
-    quarter: Quarter,
-    *,
-    bands: Bands,
-    triangle: Triangle | None,
-    tiers: Tiers | None,
-    allocation: Allocation,
+def _evaluate_rules(
+    known: _RulesInReview, portfolio: Portfolio, quarter: Quarter
 ) -> tuple[list[Risk], list[Decision], list[Exception]]:
+    """Evaluate the rules once more, for flags and recommendations.
+
+    Every partner (with all the review knows of it), every open deal and the portfolio.
+    """
+    rules = known.rules
     evaluations: list[Evaluation] = []
     if rules.applying_to("partner"):
         evaluations += [
-            rules.evaluate(
-                partner,
-                context=_context(
-                    partner.id,
-                    quarter=quarter,
-                    bands=bands,
-                    triangle=triangle,
-                    tiers=tiers,
-                    allocation=allocation,
-                ),
-            )
-            for partner in sorted(portfolio.partners, key=lambda p: p.id)
+            known.evaluate(partner) for partner in sorted(portfolio.partners, key=lambda p: p.id)
         ]
     if rules.applying_to("opportunity"):
         context = {"quarter": str(quarter)}

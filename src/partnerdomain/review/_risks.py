@@ -126,9 +126,8 @@ def find_risks(  # noqa: PLR0913 - every source of risk, named
             reasons=(item.reason,),
         )
         for item in allocation.unplaced
-        # Left unassigned on purpose: a disengaged partner is already a perpetual poor
-        # performer risk, with the recommendation to offboard it.
-        if item.code != "disengaged"
+        # A disengaged partner, left so on purpose, is a perpetual poor performer risk.
+        if not item.on_purpose
     ]
     if staffing is not None:
         risks += _overloaded(staffing, quarter)

@@ -283,7 +283,7 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
         )
     rows, more = _cut(manager_rows, limit)
     assigned = [(a.partner_id, a.manager_id, a.role.value) for a in review.allocation.assignments]
-    disengaged = sum(1 for item in review.allocation.unplaced if item.code == "disengaged")
+    disengaged = sum(1 for item in review.allocation.unplaced if item.on_purpose)
     untaken = len(review.allocation.unplaced) - disengaged
     a_rows, a_more = _cut(assigned, limit)
     out.append(
