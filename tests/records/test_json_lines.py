@@ -1,4 +1,4 @@
-"""JSON Lines read the same, exactly, whether or not orjson (the ``fast`` extra) is there."""
+"""JSON files read the same, exactly, whether or not msgspec (the ``fast`` extra) is there."""
 
 import json
 from decimal import Decimal
@@ -19,8 +19,10 @@ def test_the_fast_reader_is_installed_with_the_test_extra():
 SCALARS = (
     st.none()
     | st.booleans()
-    | st.integers(min_value=-(2**70), max_value=2**70)  # past 64 bits too: orjson refuses those
+    | st.integers(min_value=-(2**70), max_value=2**70)  # past 64 bits too
+    | st.sampled_from([2**64 + 10**18 + 1, 19999999999999999999, -(2**63) - 1])  # the edges
     | st.decimals(allow_nan=False, allow_infinity=False, places=3)
+    | st.decimals(allow_nan=False, allow_infinity=False)  # exponents too: 1E+5, 1.2E-7
     | st.text(alphabet=st.characters(exclude_categories=["Cs"]))  # \u2028 and friends included
 )
 JSON = st.recursive(
@@ -66,6 +68,26 @@ def test_both_readers_give_the_same_exact_records(tmp_path_factory, records, end
         fast, plain = read_both(path, monkeypatch)
     assert fast == plain == records
     assert [repr(r) for r in fast] == [repr(r) for r in plain]  # Decimal("1.10") stays 1.10
+
+
+@given(
+    records=RECORDS, envelope=st.sampled_from([None, "records", "results"]), bom=st.booleans()
+)
+def test_both_readers_give_the_same_json_document(tmp_path_factory, records, envelope, bom):
+    path = tmp_path_factory.mktemp("document") / "records.json"
+    listed = "[" + ", ".join(to_json(r) for r in records) + "]"
+    text = listed if envelope is None else f'{{"done": true, "{envelope}": {listed}}}'
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        if bom:  # json refuses a byte-order mark in a document; so must the fast reader
+            for fast in (_loaders._fast_json, lambda: None):
+                monkeypatch.setattr(_loaders, "_fast_json", fast)
+                with pytest.raises(RecordError, match="valid JSON"):
+                    list(read_records(path))
+            return
+        fast, plain = read_both(path, monkeypatch)
+    assert fast == plain == records
+    assert [repr(r) for r in fast] == [repr(r) for r in plain]
 
 
 def test_a_number_with_a_fraction_is_the_exact_decimal_of_its_text(tmp_path, monkeypatch):

@@ -130,6 +130,18 @@ def frozen_copy(data: dict[K, V]) -> FrozenMap[K, V]:
     return frozen
 
 
+def _adopt(data: dict[K, V]) -> FrozenMap[K, V]:
+    """A FrozenMap of ``data`` itself, not a copy: for a dict no one else holds."""
+    frozen: FrozenMap[K, V] = _new(FrozenMap)
+    _set_data(frozen, data)
+    _set_hash(frozen, None)
+    return frozen
+
+
+# The exact classes of JSON's scalars (and Decimal, for exact numbers), kept as they are.
+_SCALARS = frozenset({str, int, bool, float, Decimal, type(None)})
+
+
 def freeze_json(value: object) -> FrozenJSON:
     """Return a deeply frozen copy of a JSON-like value.
 
@@ -137,6 +149,24 @@ def freeze_json(value: object) -> FrozenJSON:
     kept as they are. Raises ``TypeError`` for anything else, and for mapping keys
     that are not strings.
     """
+    # Decoded JSON first: plain dicts and lists of plain scalars, without the
+    # abstract-class checks (which also take subclasses, below).
+    if value.__class__ in _SCALARS:
+        return value  # type: ignore[return-value]
+    if type(value) is dict:
+        out: dict[str, FrozenJSON] = {}
+        for key, item in value.items():
+            if key.__class__ is not str:
+                return _freeze(value)  # a str subclass is a key too; anything else is named
+            # A scalar's class is one of _SCALARS: it is kept, as freeze_json would.
+            out[key] = item if item.__class__ in _SCALARS else freeze_json(item)  # type: ignore[assignment]
+        return _adopt(out)
+    if type(value) is list:
+        return tuple(item if item.__class__ in _SCALARS else freeze_json(item) for item in value)  # type: ignore[misc]
+    return _freeze(value)
+
+
+def _freeze(value: object) -> FrozenJSON:
     if value is None or isinstance(value, (bool, int, float, str, Decimal)):
         return value
     if isinstance(value, FrozenMap) and all(

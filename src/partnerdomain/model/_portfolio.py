@@ -35,6 +35,7 @@ __all__ = ["Portfolio"]
 T = TypeVar("T")
 _EMPTY: tuple[Any, ...] = ()
 _ID = attrgetter("id")
+_CURRENCY = attrgetter("amount.currency")
 
 
 # One named converter per collection, so mypy's attrs plugin types each argument.
@@ -227,18 +228,24 @@ class Portfolio:
     ) -> bool:
         """Say whether every reference :meth:`_dangling` checks points at something."""
         people = managers.keys() | aes.keys()
+
+        def ids(items: Iterable[object], name: str) -> set[str | None]:
+            return set(map(attrgetter(name), items))  # C speed: a million deals
+
+        in_partners = (m for p in self.partners for m in p.managers.values())
+        opportunities_ = self.opportunities
         checks: tuple[tuple[set[str | None], AbstractSet[str]], ...] = (
-            ({m for p in self.partners for m in p.managers.values()}, managers.keys()),
-            ({o.partner_id for o in self.opportunities}, partners.keys()),
-            ({o.account_executive_id for o in self.opportunities}, aes.keys()),
-            ({o.partner_manager_id for o in self.opportunities}, managers.keys()),
-            ({a.actor_id for a in self.activities}, people),
-            ({a.partner_id for a in self.activities}, partners.keys()),
-            ({a.opportunity_id for a in self.activities}, opportunities.keys()),
-            ({c.partner_id for c in self.commitments}, partners.keys()),
-            ({c.owner_id for c in self.commitments}, people),
-            ({i.partner_id for i in self.invoices}, partners.keys()),
-            ({m.partner_id for m in self.mdf_payments}, partners.keys()),
+            (set(in_partners), managers.keys()),
+            (ids(opportunities_, "partner_id"), partners.keys()),
+            (ids(opportunities_, "account_executive_id"), aes.keys()),
+            (ids(opportunities_, "partner_manager_id"), managers.keys()),
+            (ids(self.activities, "actor_id"), people),
+            (ids(self.activities, "partner_id"), partners.keys()),
+            (ids(self.activities, "opportunity_id"), opportunities.keys()),
+            (ids(self.commitments, "partner_id"), partners.keys()),
+            (ids(self.commitments, "owner_id"), people),
+            (ids(self.invoices, "partner_id"), partners.keys()),
+            (ids(self.mdf_payments, "partner_id"), partners.keys()),
         )
         for referenced, known in checks:
             referenced.discard(None)
@@ -248,7 +255,7 @@ class Portfolio:
 
     def _one_currency(self) -> bool:
         """Say whether every amount is in the portfolio's currency."""
-        currencies = {o.amount.currency for o in self.opportunities}
+        currencies = set(map(_CURRENCY, self.opportunities))
         currencies.update(
             ae.quota.currency for ae in self.account_executives if ae.quota is not None
         )

@@ -124,6 +124,9 @@ _DAYS: dict[str, date] = {}
 _STAMP_DAYS: dict[str, date] = {}
 _MONEY: dict[tuple[str, str], Money] = {}
 _TEXTS: dict[tuple[Callable[[object], object], str], object] = {}
+# Per suffix: the timestamps written exactly as their day and that suffix, so that they
+# are written back the same ("2026-03-31" + "T00:00:00.000+0000").
+_WHOLE_DAY_STAMPS: dict[str, dict[str, date]] = {}
 
 
 def forget_memos() -> None:
@@ -132,6 +135,21 @@ def forget_memos() -> None:
     _STAMP_DAYS.clear()
     _MONEY.clear()
     _TEXTS.clear()
+    for memo in _WHOLE_DAY_STAMPS.values():
+        memo.clear()
+
+
+def whole_day_stamps(suffix: str) -> dict[str, date]:
+    """The memo of timestamps that are a day followed by ``suffix`` exactly."""
+    return _WHOLE_DAY_STAMPS.setdefault(suffix, {})
+
+
+def memo_whole_day_stamp(suffix: str, value: str, result: date) -> None:
+    """Remember that ``value`` is ``result``'s day followed by ``suffix`` exactly."""
+    memo = whole_day_stamps(suffix)
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[value] = result
 
 
 def memo_day(value: object) -> date:

@@ -35,6 +35,7 @@ __all__ = ["Source", "load_portfolio", "read_records"]
 Source = str | os.PathLike[str] | Iterable[Mapping[str, Any]]
 
 _JSON_LINES = (".jsonl", ".ndjson")
+_MISSING: Any = object()
 
 
 def _is_path(source: object) -> bool:
@@ -76,27 +77,20 @@ def _bad_file(file: Path, value: object, expected: str) -> RecordError:
 # One decoder for every line: json.loads(..., parse_float=Decimal) would build a new one
 # per call, which costs more than decoding a short record.
 _DECODE = json.JSONDecoder(parse_float=Decimal).decode
-_SCALARS = frozenset({str, int, bool, type(None)})
 
 
 def _fast_json() -> Callable[[bytes], Any] | None:
-    """``orjson.loads`` if the ``fast`` extra is installed, else ``None``."""
+    """Return msgspec's JSON decoder if the ``fast`` extra is installed, else ``None``.
+
+    It reads UTF-8 bytes straight into the same values as :data:`_DECODE`: a number
+    with a fraction or an exponent becomes the exact ``Decimal`` of its text, an
+    integer of any size an ``int``.
+    """
     try:
-        import orjson  # noqa: PLC0415 - optional, imported when a JSON Lines file is read
+        import msgspec  # noqa: PLC0415 - optional, imported when a JSON file is read
     except ImportError:
         return None
-    return orjson.loads
-
-
-def _exact(value: object) -> bool:
-    """Say whether a decoded value holds no float: only then is orjson's reading exact."""
-    values = value.values() if value.__class__ is dict else value
-    if _SCALARS.issuperset(map(type, values)):  # type: ignore[call-overload]
-        return True
-    return all(
-        item.__class__ in _SCALARS or (item.__class__ in (dict, list) and _exact(item))
-        for item in values  # type: ignore[attr-defined]
-    )
+    return msgspec.json.Decoder(float_hook=Decimal).decode
 
 
 def _json_lines(file: Path) -> Iterator[dict[str, Any]]:
@@ -104,22 +98,21 @@ def _json_lines(file: Path) -> Iterator[dict[str, Any]]:
     if fast is None:
         yield from _json_text_lines(file)
         return
-    # orjson reads bytes about twice as fast as json reads text, but knows no Decimal:
-    # a line whose record holds a number with a fraction (or anything orjson refuses)
-    # is read again by json, exactly, as the fallback reads every line.
+    # The fast decoder reads bytes several times as fast as json reads text. A line it
+    # refuses (a lone surrogate, two records on one line, a lone carriage return) is
+    # read again by json, which reads it as the fallback reads every line, or names
+    # the problem.
     with file.open("rb") as lines:
         for number, raw in enumerate(lines, start=1):
             line = raw[3:] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw
-            if line.isspace() or not line:
-                continue
             try:
                 record = fast(line)
-            except ValueError:
-                pass
-            else:
-                if record.__class__ is dict and _exact(record):
-                    yield record
+            except ValueError:  # msgspec.DecodeError and UnicodeDecodeError
+                if line.isspace() or not line:
                     continue
+            else:
+                yield record
+                continue
             # Text mode would split at a lone carriage return too; so does this.
             for part in line.splitlines():
                 try:
@@ -178,11 +171,20 @@ def _csv_rows(file: Path) -> Iterator[dict[str, Any]]:
 
 
 def _json_document(file: Path, envelope: str | None) -> Iterator[dict[str, Any]]:
-    with file.open(encoding="utf-8") as text:
-        try:
-            document = json.load(text, parse_float=Decimal)
-        except ValueError as exc:
-            raise _bad_file(file, None, f"valid JSON ({exc})") from None
+    fast = _fast_json()
+    document: Any = _MISSING
+    if fast is not None:
+        with file.open("rb") as raw:
+            try:
+                document = fast(raw.read())
+            except ValueError:  # json reads it again, to name the problem as it does
+                document = _MISSING
+    if document is _MISSING:
+        with file.open(encoding="utf-8") as text:
+            try:
+                document = json.load(text, parse_float=Decimal)
+            except ValueError as exc:
+                raise _bad_file(file, None, f"valid JSON ({exc})") from None
     if isinstance(document, dict):
         keys = [envelope] if envelope else ["records", "results"]
         for key in keys:

@@ -534,13 +534,19 @@ class Plan:
                 if kind == "text" and attr != "id" and attr.endswith("_id"):
                     # A reference repeats on many records: keep one copy of each id.
                     put(f"        {var} = intern(v) if v.__class__ is str else v")
+                elif first.key in m.timestamps:
+                    # Read back only if it is written back the same: its day + SUFFIX.
+                    ns["SUFFIX"] = m.timestamp_suffix
+                    ns["WHOLE_DAYS"] = c.whole_day_stamps(m.timestamp_suffix).get
+                    put(f"        {var} = WHOLE_DAYS(v)")
+                    put(f"        if {var} is None:")
+                    put(f"            {var} = {self._decode_expr(first, n, ns)}")
+                    put(f"            if v != {var}.isoformat() + SUFFIX: raise _Slow")
+                    put(f"            c.memo_whole_day_stamp(SUFFIX, v, {var})")
                 else:
                     put(f"        {var} = {self._decode_expr(first, n, ns)}")
-                if first.key in m.timestamps:
-                    ns["SUFFIX"] = m.timestamp_suffix
-                    put(f"        if v != {var}.isoformat() + SUFFIX: raise _Slow")
             args.append(f"{attr}={var}")
-        put("    if r.keys() <= KNOWN:")
+        put("    if KNOWN.issuperset(r):")
         put("        cf = EMPTY")
         put("    else:")
         if m.unknown == "forbid":
