@@ -10,6 +10,7 @@ reported with the file, the record and the field, never with a traceback.
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import shutil
 import sys
@@ -20,7 +21,9 @@ from typing import TYPE_CHECKING, Any, NoReturn, Self, TextIO
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
+    from partnerdomain.exceptions import RecordProblem
     from partnerdomain.model import Portfolio, Quarter
+    from partnerdomain.records import Reject
     from partnerdomain.review import Review
     from partnerdomain.rules import RuleSet, Severity
 
@@ -108,6 +111,21 @@ def _positive(text: str) -> int:
     return value
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        msg = f"{text!r} is not a whole number (0 or more)"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+# The format --output's suffix asks for when --format is not given.
+_FORMAT_OF_SUFFIX = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``partnerdomain`` command."""
     from partnerdomain import __version__  # noqa: PLC0415 - keep the CLI's import light
@@ -152,8 +170,7 @@ def _review_parser(commands: Any, codes: str) -> None:  # noqa: ANN401 - argpars
     review.add_argument(
         "--profile",
         choices=("generic", "salesforce", "hubspot"),
-        default="generic",
-        help="how the files name their fields (default: generic)",
+        help="how the files name their fields (default: generic; not with --demo)",
     )
     review.add_argument(
         "--quarter",
@@ -185,13 +202,15 @@ def _review_parser(commands: Any, codes: str) -> None:  # noqa: ANN401 - argpars
     review.add_argument(
         "--format",
         choices=("table", "json", "markdown"),
-        default="table",
-        help="table (terminal, needs the cli extra), json (schema version 1) or markdown",
+        help=(
+            "table (terminal, needs the cli extra), json (schema version 1) or markdown "
+            "(default: as --output's suffix asks, .json or .md, else table)"
+        ),
     )
     review.add_argument("--output", type=Path, help="write to FILE instead of standard output")
     review.add_argument(
         "--limit",
-        type=int,
+        type=_count,
         default=10,
         help="rows per list in table and markdown output, 0 for all (default: 10)",
     )
@@ -389,22 +408,51 @@ def _read(kind: str, path: Path, profile_name: str, progress: _Progress) -> tupl
         problems = "; ".join(str(p) for p in exc.problems)
         _fail(BAD_INPUT, f"{path}: {problems}")
     if result.rejects:
-        lines = []
-        for reject in result.rejects[:_SHOWN_REJECTS]:
-            error = reject.error
-            where = f"record {reject.index + 1}"
-            if error.record_id is not None:
-                where += f" (id {error.record_id!r})"
-            lines += [f"{path}: {where}: {problem}" for problem in error.problems]
-        more = len(result.rejects) - _SHOWN_REJECTS
-        if more > 0:
-            lines.append(f"... and {more} more bad record(s) in {path}")
-        noun = "record" if len(result.rejects) == 1 else "records"
-        lines.insert(
-            0, f"{len(result.rejects)} bad {kind} {noun} in {path} (records count from 1):"
-        )
-        _fail(BAD_INPUT, "\n".join(lines))
+        _fail(BAD_INPUT, _rejected(kind, path, result.rejects))
     return result.entities
+
+
+def _problem_key(problem: RecordProblem) -> tuple[str, str, str]:
+    return problem.field, problem.expected, repr(problem.value)
+
+
+def _rejected(kind: str, path: Path, rejects: Sequence[Reject]) -> str:
+    """Name the bad records of a file; a problem every one of them has is named once."""
+    noun = "record" if len(rejects) == 1 else "records"
+    lines = [f"{len(rejects)} bad {kind} {noun} in {path} (records count from 1):"]
+    shared: set[tuple[str, str, str]] = set()
+    if len(rejects) > 1:
+        shared = set.intersection(
+            *({_problem_key(p) for p in reject.error.problems} for reject in rejects)
+        )
+        header = _csv_header(path)
+        for problem in rejects[0].error.problems:
+            if _problem_key(problem) in shared:
+                missing = header is not None and problem.field not in header
+                hint = f" (the file has no column {problem.field!r})" if missing else ""
+                lines.append(f"{path}: every one of the {len(rejects)}: {problem}{hint}")
+    individual = [
+        (reject, own)
+        for reject in rejects
+        if (own := [p for p in reject.error.problems if _problem_key(p) not in shared])
+    ]
+    for reject, own in individual[:_SHOWN_REJECTS]:
+        where = f"record {reject.index + 1}"
+        if reject.error.record_id is not None:
+            where += f" (id {reject.error.record_id!r})"
+        lines += [f"{path}: {where}: {problem}" for problem in own]
+    more = len(individual) - _SHOWN_REJECTS
+    if more > 0:
+        lines.append(f"... and {more} more bad record(s) in {path}")
+    return "\n".join(lines)
+
+
+def _csv_header(path: Path) -> set[str] | None:
+    """The column names of a CSV file's header row; None for other files."""
+    if path.suffix.lower() != ".csv":
+        return None
+    with path.open(encoding="utf-8-sig", newline="") as rows:
+        return set(next(csv.reader(rows), []))
 
 
 def _ENTITY_TYPES() -> dict[str, type[Any]]:  # noqa: N802 - a lazy constant
@@ -554,6 +602,13 @@ def _review(args: argparse.Namespace) -> int:
         _fail(USAGE, "give FILES or --demo, not both")
     if not args.demo and not args.files:
         _fail(USAGE, "nothing to review: give CRM export FILES, or --demo for the demo portfolio")
+    if args.demo and args.profile is not None:
+        _fail(USAGE, "--profile tells how FILES name their fields; --demo reads no files")
+    if args.profile is None:
+        args.profile = "generic"
+    if args.format is None:
+        suffix = args.output.suffix.lower() if args.output is not None else ""
+        args.format = _FORMAT_OF_SUFFIX.get(suffix, "table")
     rules = _load_rules(args)
     # The whole run builds objects that form no reference cycles; the library pauses
     # the cyclic collector in each step, and the command keeps it paused between them.

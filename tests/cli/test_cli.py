@@ -80,6 +80,38 @@ class TestTheDemo:
         assert json.loads(done.stdout)["summary"]["risks"]["error"] > 0
 
 
+    @pytest.mark.parametrize(
+        ("name", "given", "starts"),
+        [
+            ("review.json", None, "{"),
+            ("review.MD", None, "# Quarterly partner review"),
+            ("review.txt", None, "Quarterly partner review"),
+            ("review.json", "markdown", "# Quarterly partner review"),  # --format wins
+        ],
+    )
+    def test_the_output_suffix_chooses_the_format_unless_format_is_given(
+        self, tmp_path, name, given, starts
+    ):
+        output = tmp_path / name
+        chosen = [] if given is None else ["--format", given]
+        assert main(["review", "--demo", "--output", str(output), *chosen]) == 0
+        text = output.read_text("utf-8")
+        assert text.startswith(starts)
+        if starts == "{":
+            assert json.loads(text)["quarter"] == "2026Q3"
+
+    def test_a_profile_with_the_demo_is_a_usage_error(self, capsys):
+        assert main(["review", "--demo", "--profile", "hubspot"]) == 2
+        assert "--profile tells how FILES name their fields" in capsys.readouterr().err
+
+    @pytest.mark.parametrize("limit", ["-1", "ten"])
+    def test_a_limit_below_zero_or_not_a_number_is_a_usage_error(self, capsys, limit):
+        with pytest.raises(SystemExit) as info:
+            main(["review", "--demo", "--limit", limit])
+        assert info.value.code == 2
+        assert "is not a whole number (0 or more)" in capsys.readouterr().err
+
+
 class TestCrmExports:
     def test_a_salesforce_export_is_reviewed_with_the_salesforce_profile(self, exported):
         done = run(
@@ -176,6 +208,25 @@ class TestBadInput:
         assert_clean_failure(
             done, 3, f"{partners}: record 1", "partner_type", f"{deals}: record 1", "stage_since"
         )
+
+    def test_a_missing_column_is_named_once_not_once_per_record(self, tmp_path, capsys):
+        partners = tmp_path / "partners.csv"
+        partners.write_text(
+            "id,name,partner_type,stage_since,joined_on\n"
+            "P-1,Acme,msp,2026-01-05,2025-06-01\n"
+            "P-2,Globex,bogus,2026-01-05,2025-06-01\n"
+            "P-3,Initech,var,2026-01-05,2025-06-01\n",
+            "utf-8",
+        )
+        assert main(["review", str(partners), "--as-of", "2026-09-30"]) == 3
+        err = capsys.readouterr().err
+        assert err.count("stage: expected a value (required)") == 1
+        assert "every one of the 3: stage: expected" in err
+        assert "(the file has no column 'stage')" in err
+        # What only one record has wrong is still named with that record.
+        assert "record 2 (id 'P-2'): partner_type: expected one of" in err
+        assert "record 1" not in err
+        assert "record 3" not in err
 
     def test_a_file_that_is_not_json_exits_three(self, tmp_path):
         deals = tmp_path / "deals.json"

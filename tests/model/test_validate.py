@@ -86,3 +86,20 @@ def test_the_quick_forms_accept_the_common_values():
         == set()
     )
     assert not quick(v.a_date, datetime(2026, 1, 1, tzinfo=UTC))
+
+
+@given(member=st.sampled_from([*DealSource, *OpportunityStage, *PartnerStage, *TeamRole]))
+def test_a_members_value_as_text_is_refused_with_the_member_it_names(member):
+    enum = type(member)
+    with pytest.raises(ValidationError) as info:
+        v.member_of(enum)(Holder(), FIELD, str(member.value))
+    message = str(info.value)
+    assert f"{enum.__name__}.{member.name}" in message
+    assert f"{enum.__name__}({member.value!r})" in message
+    assert "not its value as text" in message
+
+
+def test_an_unknown_value_is_refused_with_every_member_named():
+    with pytest.raises(ValidationError) as info:
+        v.member_of(DealSource)(Holder(), FIELD, "nonsense")
+    assert all(f"DealSource.{m.name}" in str(info.value) for m in DealSource)

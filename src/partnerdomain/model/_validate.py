@@ -98,12 +98,27 @@ def a_bool(instance: object, attribute: Attribute[Any], value: object) -> None:
 
 
 def member_of(enum: type[E]) -> Validator:
-    """Accept a member of ``enum``; the error lists the accepted values."""
-    expected = f"a {enum.__name__} (one of: {', '.join(repr(m.value) for m in enum)})"
+    """Accept a member of ``enum``; the error lists the accepted members.
+
+    A member's value given as text (``"msp"`` for ``PartnerType.MSP``) is refused too,
+    with a message that says which member it names and how to convert it.
+    """
+    members = ", ".join(f"{enum.__name__}.{m.name}" for m in enum)
+    expected = f"a {enum.__name__} (one of: {members})"
+    by_value = {str(m.value): m for m in enum}
 
     def check(instance: object, attribute: Attribute[Any], value: object) -> None:
         if not isinstance(value, enum):
-            fail(instance, attribute, value, expected)
+            named = by_value.get(value) if isinstance(value, str) else None
+            if named is None:
+                fail(instance, attribute, value, expected)
+            fail(
+                instance,
+                attribute,
+                value,
+                f"a {enum.__name__} member, not its value as text: {enum.__name__}.{named.name}"
+                f" (or {enum.__name__}({value!r}))",
+            )
 
     # An enum with members cannot be subclassed: its members' class is the enum itself.
     name = f"enum_{enum.__module__}_{enum.__qualname__}".replace(".", "_")
