@@ -102,6 +102,24 @@ class TestBandOverrides:
         assert placement.value is PerformanceBand.BOTTOM
         assert placement.reasons[-1].code == "override_ignored"
 
+    def test_an_override_to_the_policys_own_answer_agrees_and_overrides_nothing(self):
+        @rule("bottom-stays-bottom", applies_to="partner")
+        def agrees(partner, context):
+            if context.get("band") == "bottom":
+                return override("band", "bottom", reason="as the numbers say")
+            return None
+
+        bands = RelativeBands().assess(portfolio(), Q, rules=RuleSet([agrees]))
+        placement = bands.placement("P-01")
+        assert placement.value is PerformanceBand.BOTTOM
+        assert not placement.overridden
+        last = placement.reasons[-1]
+        assert last.code == "override_agrees"
+        assert last.facts["from"] == last.facts["to"] == "bottom"
+        assert str(last).endswith(
+            "rule bottom-stays-bottom agrees with the policy: band stays 'bottom': as the numbers say"
+        )
+
     def test_a_failing_rule_is_collected_and_the_others_still_apply(self):
         rules = RuleSet([broken, alliances_are_never_bottom])
         bands = RelativeBands().assess(portfolio(), Q, rules=rules)

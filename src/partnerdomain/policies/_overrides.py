@@ -116,11 +116,20 @@ def apply_override(  # noqa: PLR0913 - a decision and everything that explains i
             ),
             errors,
         )
-    text = f"rule {decision.rule_id} set {target} from {_plain(current)!r} to {_plain(value)!r}"
+    if value == current:
+        # The rule asks for what the policy decided: said, but nothing is overridden.
+        code = "override_agrees"
+        text = (
+            f"rule {decision.rule_id} agrees with the policy: {target} stays "
+            f"{_plain(current)!r}"
+        )
+    else:
+        code = "override"
+        text = f"rule {decision.rule_id} set {target} from {_plain(current)!r} to {_plain(value)!r}"
     if decision.reason:
         text += f": {decision.reason}"
     reason = Reason(
-        code="override", policy=f"rule {decision.rule_id}", quarter=quarter, text=text, facts=facts
+        code=code, policy=f"rule {decision.rule_id}", quarter=quarter, text=text, facts=facts
     )
     return value, (reason,), errors
 

@@ -102,7 +102,7 @@ class PerpetualPoorPerformers:
                 r
                 for quarter in streak
                 for r in by_quarter[quarter].placement(partner_id).reasons
-                if r.code in {"ranked", "override"}
+                if r.code in {"ranked", "override", "override_agrees"}
             )
             text = (
                 f"bottom performer in each of the last {self.quarters} quarters "
