@@ -262,6 +262,13 @@ class TestCapacity:
         assert len(moved) == 10
         assert {m.reasons[0].code for m in moved} == {"overload"}
         assert {m.to_id for m in moved} == {"new:partner_manager:1"}
+        (why,) = [r for r in plan.hires[0].reasons if r.code == "capacity"]
+        assert why.text == (
+            "partner_manager: 40 standard partners to manage need 1 more head(s): the 1 in it "
+            "now have room for 30, and each new one takes 30"
+        )
+        assert why.facts["demand"] == Decimal("40.0000")  # the facts keep four places
+        assert why.facts["capacity_of_people"] == 30
 
     def test_a_strategic_alliance_weighs_more_than_a_referral_partner(self):
         def load_of(kind):

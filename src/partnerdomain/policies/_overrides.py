@@ -119,10 +119,7 @@ def apply_override(  # noqa: PLR0913 - a decision and everything that explains i
     if value == current:
         # The rule asks for what the policy decided: said, but nothing is overridden.
         code = "override_agrees"
-        text = (
-            f"rule {decision.rule_id} agrees with the policy: {target} stays "
-            f"{_plain(current)!r}"
-        )
+        text = f"rule {decision.rule_id} agrees with the policy: {target} stays {_plain(current)!r}"
     else:
         code = "override"
         text = f"rule {decision.rule_id} set {target} from {_plain(current)!r} to {_plain(value)!r}"

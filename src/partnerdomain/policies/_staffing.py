@@ -32,10 +32,11 @@ from partnerdomain.model import (
     TeamRole,
 )
 from partnerdomain.policies._bands import Bands, PerformanceBand
-from partnerdomain.policies._reasons import Reason
+from partnerdomain.policies._reasons import Reason, show_number
 from partnerdomain.policies._staffing_core import (
     STAGE_WORKLOAD,
     Demand,
+    decimal_of,
     farmer_role,
     heads_needed,
     recruiting_role,
@@ -70,12 +71,12 @@ __all__ = [
 
 POLICY = "EvolvingMatrix"
 _ZERO = Fraction(0)
-_PLACES = Decimal("0.0001")
 
 
-def _dec(value: Fraction) -> Decimal:
-    """Show an exact fraction as a Decimal rounded to four places."""
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(_PLACES)
+def _trimmed(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros (176, not 176.0000), never in exponent form."""
+    whole = value.to_integral_value()
+    return whole if value == whole else value.normalize()
 
 
 # -- results ------------------------------------------------------------------------------
@@ -394,11 +395,11 @@ def _load_of(  # noqa: PLR0913 - a load is reported with all its parts
         room = capacity_for(capacity, workload)
         if units == 0 and room == 0:
             continue
-        used[workload] = _dec(units)
+        used[workload] = decimal_of(units)
         if room == 0:
             shown[workload] = Decimal("Infinity")
         else:
-            shown[workload] = _dec(units / room)
+            shown[workload] = decimal_of(units / room)
     return ManagerLoad(
         manager_id=manager_id,
         segment=segment,
@@ -699,25 +700,34 @@ class EvolvingMatrix:
                     (capacity_for(p.capacity, workload) * scale, work.types <= p.competencies)
                     for p in members
                 ]
-                extra = heads_needed(work, capacity_for(role_capacity, workload) * scale, existing)
+                per_person = capacity_for(role_capacity, workload)
+                extra = heads_needed(work, per_person * scale, existing)
                 if extra:
+                    demanded = decimal_of(Fraction(work.total, scale))
+                    room = sum(capacity_for(p.capacity, workload) for p in members)
+                    held = (
+                        f"the {len(members)} in it now have room for {room}"
+                        if members
+                        else "nobody holds it now"
+                    )
                     why.setdefault(segment, []).append(
                         Reason(
                             code="capacity",
                             policy=POLICY,
                             quarter=quarter,
                             text=(
-                                f"{segment}: {_dec(Fraction(work.total, scale))} standard partners "
-                                f"to {workload.value} need {extra} more head(s) at "
-                                f"{capacity_for(role_capacity, workload)} per person"
+                                f"{segment}: {show_number(_trimmed(demanded))} standard partners "
+                                f"to {workload.value} need {extra} more head(s): {held}, and "
+                                f"each new one takes {per_person}"
                             ),
                             facts={
                                 "segment": str(segment),
                                 "workload": workload.value,
-                                "demand": _dec(Fraction(work.total, scale)),
-                                "heaviest_partner": _dec(Fraction(work.heaviest, scale)),
+                                "demand": demanded,
+                                "heaviest_partner": decimal_of(Fraction(work.heaviest, scale)),
                                 "people": len(members),
-                                "capacity_per_person": capacity_for(role_capacity, workload),
+                                "capacity_of_people": room,
+                                "capacity_per_person": per_person,
                                 "more_heads": extra,
                             },
                         )
@@ -927,7 +937,7 @@ class EvolvingMatrix:
                         segment,
                         FrozenMap(
                             sorted(
-                                (w, _dec(Fraction(d.total, scale)))
+                                (w, decimal_of(Fraction(d.total, scale)))
                                 for (s, w), d in demand.items()
                                 if s == segment
                             )
@@ -1007,14 +1017,14 @@ def evolve_structure(  # noqa: PLR0913 - the figures each threshold is checked a
                 "split",
                 attrs.evolve(current, split=True),
                 (
-                    f"recruiting would take {_dec(share)} of end-to-end managers' time "
+                    f"recruiting would take {decimal_of(share)} of end-to-end managers' time "
                     f"(split at {params.split_recruiting_share}) with {in_program} partners "
                     f"in program (split at {params.split_at_partners}): split into recruiters "
                     f"and partner success managers; co-selling with ramped partners moves to "
                     f"account executives"
                 ),
                 {
-                    "recruiting_share": _dec(share),
+                    "recruiting_share": decimal_of(share),
                     "split_recruiting_share": params.split_recruiting_share,
                     "partners_in_program": in_program,
                     "split_at_partners": params.split_at_partners,
@@ -1030,7 +1040,7 @@ def evolve_structure(  # noqa: PLR0913 - the figures each threshold is checked a
                 f"standard partners in program: hire specialists per group"
             ),
             {
-                "volumes": FrozenMap(sorted((g, _dec(v)) for g, v in group_volume.items())),
+                "volumes": FrozenMap(sorted((g, decimal_of(v)) for g, v in group_volume.items())),
                 "specialise_at": params.specialise_at,
             },
         )

@@ -25,14 +25,16 @@ if TYPE_CHECKING:
 
     from partnerdomain.policies._staffing_parameters import StaffingParameters
 
+_PLACES = Decimal("0.0001")
+
 __all__ = [
     "STAGE_WORKLOAD",
     "Demand",
+    "decimal_of",
     "heads_needed",
     "recruiting_role",
     "segment_for",
     "segments_of",
-    "ticks_to_decimal",
     "weight_scale",
 ]
 
@@ -173,6 +175,6 @@ def heads_needed(demand: Demand, capacity: int, existing: Iterable[tuple[int, bo
     return max(need, 0)
 
 
-def ticks_to_decimal(ticks: int, scale: int) -> Decimal:
-    """Show ``ticks`` as standard partners, rounded to four places."""
-    return (Decimal(ticks) / Decimal(scale)).quantize(Decimal("0.0001"))
+def decimal_of(value: Fraction) -> Decimal:
+    """Show an exact fraction (standard partners, a share) as a Decimal to four places."""
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(_PLACES)

@@ -25,6 +25,7 @@ from partnerdomain.policies._staffing import (
 from partnerdomain.policies._staffing_core import (
     STAGE_WORKLOAD,
     Demand,
+    decimal_of,
     heads_needed,
     segment_for,
     segments_of,
@@ -543,7 +544,7 @@ def _step(  # noqa: C901, PLR0912, PLR0915 - one quarter of the program, step by
                     segment,
                     FrozenMap(
                         sorted(
-                            (w, _dec(Fraction(d.total, scale)))
+                            (w, decimal_of(Fraction(d.total, scale)))
                             for (s, w), d in demand.items()
                             if s == segment
                         )
@@ -564,10 +565,6 @@ def _triangle_key(params: StaffingParameters, role: TeamRole, keys: list[str]) -
         if params.triangle_roles[key] is role:
             return key
     return None
-
-
-def _dec(value: Fraction) -> Decimal:
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.0001"))
 
 
 def forecast_staffing(

@@ -74,7 +74,7 @@ def _measure_row(measure: QuarterOverQuarter, currency: str) -> tuple[str, ...]:
         "win_rate": "Win rate (partner deals)",
         "ramp_time": "Ramp time, join to first win (median days)",
         "onboarding_completion_rate": "Onboarding completion (quarter's new partners)",
-        "mdf_return": "Partner revenue per 1 of MDF (4 quarters)",
+        "mdf_return": f"Partner revenue per {currency} 1 of MDF (4 quarters)",
     }
     if measure.unit == "ratio" and measure.name != "mdf_return":
         show = percent
