@@ -135,6 +135,21 @@ class TestTheDemoReview:
         for manager in demo_review.managers:
             assert manager.allocated_hours <= manager.available_hours
 
+    def test_the_manager_table_says_how_many_of_its_partners_are_new(self, demo_review):
+        section = next(s for s in sections(demo_review, limit=0) if s.key == "managers")
+        rows = {row[0]: row for row in section.tables[0].rows}
+        new: dict[str, int] = {}
+        for assignment in demo_review.allocation.assignments:
+            new[assignment.manager_id] = new.get(assignment.manager_id, 0) + 1
+        assert new  # the demo has unmanaged partners to assign
+        for manager in demo_review.managers:
+            shown = rows[manager.manager_id][3]
+            if manager.manager_id in new:
+                assert shown == f"{manager.partners} ({new[manager.manager_id]} new)"
+            else:
+                assert shown == str(manager.partners)
+        assert any("before them" in line for line in section.lines)
+
     def test_the_markdown_report_draws_the_concentration_chart(self, demo_review):
         text = render_markdown(demo_review)
         assert "```mermaid\nxychart-beta" in text

@@ -263,6 +263,9 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
             )
         )
 
+    new_per_manager: dict[str, int] = {}
+    for assignment in review.allocation.assignments:
+        new_per_manager[assignment.manager_id] = new_per_manager.get(assignment.manager_id, 0) + 1
     manager_rows = []
     for m in review.managers:
         ranked = sorted(m.engagement.items(), key=lambda item: (-item[1], item[0].value))
@@ -275,7 +278,11 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
                 m.manager_id,
                 m.name,
                 m.role,
-                str(m.partners),
+                (
+                    f"{m.partners} ({new_per_manager[m.manager_id]} new)"
+                    if m.manager_id in new_per_manager
+                    else str(m.partners)
+                ),
                 f"{amount(m.allocated_hours)} / {amount(m.available_hours)}",
                 percent(peak, 0),
                 levels,
@@ -295,6 +302,11 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
                     f"{len(review.allocation.assignments)} new assignment(s), "
                     f"{untaken} partner(s) no manager could take, {disengaged} left "
                     "unassigned on purpose (disengaged: recommended for offboarding)."
+                ),
+                (
+                    "Partners and hours include the new assignments; the peak load is each "
+                    "manager's heaviest workload against capacity before them, as the "
+                    "staffing plan counts it."
                 ),
             ),
             tables=(
