@@ -104,7 +104,7 @@ class TestBandOverrides:
 
     def test_an_override_to_the_policys_own_answer_agrees_and_overrides_nothing(self):
         @rule("bottom-stays-bottom", applies_to="partner")
-        def agrees(partner, context):
+        def agrees(_partner, context):
             if context.get("band") == "bottom":
                 return override("band", "bottom", reason="as the numbers say")
             return None
@@ -117,7 +117,8 @@ class TestBandOverrides:
         assert last.code == "override_agrees"
         assert last.facts["from"] == last.facts["to"] == "bottom"
         assert str(last).endswith(
-            "rule bottom-stays-bottom agrees with the policy: band stays 'bottom': as the numbers say"
+            "rule bottom-stays-bottom agrees with the policy: band stays 'bottom': "
+            "as the numbers say"
         )
 
     def test_a_failing_rule_is_collected_and_the_others_still_apply(self):

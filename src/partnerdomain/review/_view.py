@@ -6,6 +6,7 @@ drawing differs. Lists longer than ``limit`` are cut, saying how many were left 
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -263,9 +264,7 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
             )
         )
 
-    new_per_manager: dict[str, int] = {}
-    for assignment in review.allocation.assignments:
-        new_per_manager[assignment.manager_id] = new_per_manager.get(assignment.manager_id, 0) + 1
+    new_per_manager = Counter(a.manager_id for a in review.allocation.assignments)
     manager_rows = []
     for m in review.managers:
         ranked = sorted(m.engagement.items(), key=lambda item: (-item[1], item[0].value))
