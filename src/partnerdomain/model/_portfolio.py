@@ -233,12 +233,11 @@ class Portfolio:
             return set(map(attrgetter(name), items))  # C speed: a million deals
 
         in_partners = (m for p in self.partners for m in p.managers.values())
-        opportunities_ = self.opportunities
         checks: tuple[tuple[set[str | None], AbstractSet[str]], ...] = (
             (set(in_partners), managers.keys()),
-            (ids(opportunities_, "partner_id"), partners.keys()),
-            (ids(opportunities_, "account_executive_id"), aes.keys()),
-            (ids(opportunities_, "partner_manager_id"), managers.keys()),
+            (ids(self.opportunities, "partner_id"), partners.keys()),
+            (ids(self.opportunities, "account_executive_id"), aes.keys()),
+            (ids(self.opportunities, "partner_manager_id"), managers.keys()),
             (ids(self.activities, "actor_id"), people),
             (ids(self.activities, "partner_id"), partners.keys()),
             (ids(self.activities, "opportunity_id"), opportunities.keys()),
