@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import json
 import os
@@ -171,14 +172,11 @@ def _csv_rows(file: Path) -> Iterator[dict[str, Any]]:
 
 
 def _json_document(file: Path, envelope: str | None) -> Iterator[dict[str, Any]]:
-    fast = _fast_json()
     document: Any = _MISSING
+    fast = _fast_json()
     if fast is not None:
-        with file.open("rb") as raw:
-            try:
-                document = fast(raw.read())
-            except ValueError:  # json reads it again, to name the problem as it does
-                document = _MISSING
+        with contextlib.suppress(ValueError):  # json reads it again, to name the problem
+            document = fast(file.read_bytes())
     if document is _MISSING:
         with file.open(encoding="utf-8") as text:
             try:
