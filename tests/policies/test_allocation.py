@@ -18,6 +18,7 @@ from partnerdomain.model import (
     Partner,
     PartnerManager,
     PartnerStage,
+    PartnerSuccessManager,
     PartnerType,
     Portfolio,
     Quarter,
@@ -224,6 +225,74 @@ class TestAssignment:
         assert [u.code for u in allocation.unplaced] == ["no_capacity"]
 
 
+class TestRolesCalledFor:
+    """New partners go to the role their engagement level calls for, when one has room."""
+
+    SUPPORT = PartnerManager(
+        id="M-a-support",
+        name="Inside",
+        role=TeamRole.CHANNEL_SUPPORT,
+        capacity=Capacity(manage=100),
+    )
+    SUCCESS = PartnerSuccessManager(id="M-b-success", name="Farmer", capacity=Capacity(manage=2))
+
+    def allocate(self, *partners_, policy=None):
+        portfolio = Portfolio(
+            as_of=date(2026, 9, 30),
+            currency="EUR",
+            partners=list(partners_),
+            managers=[self.SUPPORT, self.SUCCESS],
+        )
+        bands = RelativeBands().assess(portfolio, Q)
+        return (policy or EngagementAllocation()).allocate(portfolio, Q, bands=bands)
+
+    def newcomer(self, pid):
+        return partner(pid, manager=None, joined_on=date(2026, 8, 1))  # in its grace period
+
+    def test_a_ramping_partner_goes_to_a_partner_success_manager_with_less_room(self):
+        allocation = self.allocate(self.newcomer("P-1"))
+        assert allocation.level_of("P-1") is EngagementLevel.RAMP_SUPPORT
+        (assignment,) = allocation.assignments
+        assert (assignment.manager_id, assignment.role) == (
+            "M-b-success",
+            TeamRole.PARTNER_SUCCESS_MANAGER,
+        )
+        reason = assignment.reasons[0]
+        assert "partner_success_manager, a role ramp_support calls for" in reason.text
+        assert reason.facts["level"] == "ramp_support"
+        assert reason.facts["roles_called_for"] == ("partner_success_manager", "partner_manager")
+        assert reason.facts["role_called_for"] is True
+
+    def test_when_no_role_called_for_has_room_another_role_takes_the_partner_and_says_why(self):
+        allocation = self.allocate(*(self.newcomer(f"P-{i}") for i in range(3)))
+        chosen = {a.partner_id: a.manager_id for a in allocation.assignments}
+        assert chosen == {"P-0": "M-b-success", "P-1": "M-b-success", "P-2": "M-a-support"}
+        reason = allocation.assignments[2].reasons[0]
+        assert reason.facts["role_called_for"] is False
+        assert (
+            "channel_support: no partner_success_manager or partner_manager "
+            "(the roles ramp_support calls for) matches with room"
+        ) in reason.text
+
+    def test_the_roles_a_level_calls_for_can_be_set(self):
+        policy = EngagementAllocation(
+            level_roles={EngagementLevel.RAMP_SUPPORT: [TeamRole.CHANNEL_SUPPORT]}
+        )
+        allocation = self.allocate(self.newcomer("P-1"), policy=policy)
+        assert [a.manager_id for a in allocation.assignments] == ["M-a-support"]
+        # Levels not named keep their defaults; the parameters list them all.
+        assert policy.level_roles[EngagementLevel.INSIDE_SUPPORT] == (TeamRole.CHANNEL_SUPPORT,)
+        assert policy.parameters["level_roles"]["ramp_support"] == ("channel_support",)
+        assert set(policy.parameters["level_roles"]) == {level.value for level in EngagementLevel}
+
+    def test_a_level_calling_for_no_role_takes_the_manager_with_most_room(self):
+        policy = EngagementAllocation(level_roles={EngagementLevel.RAMP_SUPPORT: ()})
+        allocation = self.allocate(self.newcomer("P-1"), policy=policy)
+        (assignment,) = allocation.assignments
+        assert assignment.manager_id == "M-a-support"
+        assert "ramp_support calls for no particular role" in assignment.reasons[0].text
+
+
 class TestParameters:
     def test_unknown_managers_in_available_hours_are_refused(self):
         portfolio = program()
@@ -257,6 +326,10 @@ class TestParameters:
             {"weights": {"light_touch": 1}},
             {"default_hours": Decimal(-5)},
             {"deal_support_threshold": 1.5},
+            {"level_roles": [TeamRole.PARTNER_MANAGER]},
+            {"level_roles": {"ramp_support": (TeamRole.PARTNER_MANAGER,)}},
+            {"level_roles": {EngagementLevel.RAMP_SUPPORT: "partner_manager"}},
+            {"level_roles": {EngagementLevel.RAMP_SUPPORT: ("partner_manager",)}},
         ],
     )
     def test_bad_parameters_are_refused(self, kwargs):
@@ -287,8 +360,12 @@ def test_the_defaults_fit_the_protocols():
 # -- the matcher against the plain search it replaced ------------------------------------
 
 
-def reference_match(partner, candidates, load):
-    """The obvious search: filter every manager, take the least loaded with room."""
+def reference_match(partner, candidates, load, called_for=()):
+    """The obvious search: filter every manager, take the least loaded with room.
+
+    The least loaded of the first role called for that has a manager with room, else
+    of all.
+    """
     competent = [m for m in candidates if m.is_competent_for(partner.partner_type)]
     speaking = [
         m
@@ -305,7 +382,15 @@ def reference_match(partner, candidates, load):
     ):
         if not found:
             return None, code, counts
-    chosen = min(free, key=lambda m: (load[m.id] - m.capacity.manage, m.id))
+    preferred = next(
+        (
+            [m for m in free if m.role is role]
+            for role in called_for
+            if any(m.role is role for m in free)
+        ),
+        free,
+    )
+    chosen = min(preferred, key=lambda m: (load[m.id] - m.capacity.manage, m.id))
     return chosen.id, "assigned", counts
 
 
@@ -319,7 +404,13 @@ def reference_match(partner, candidates, load):
         max_size=8,
         unique_by=lambda t: t[0].id,
     ),
-    partners_=st.lists(partners(max_custom_fields=0), max_size=25),
+    partners_=st.lists(
+        st.tuples(
+            partners(max_custom_fields=0),
+            st.lists(st.sampled_from(TeamRole), max_size=3, unique=True).map(tuple),
+        ),
+        max_size=25,
+    ),
 )
 def test_the_matcher_chooses_as_the_plain_search_does(managers, partners_):
     from partnerdomain.model import Capacity
@@ -332,9 +423,9 @@ def test_the_matcher_chooses_as_the_plain_search_does(managers, partners_):
     load = {m.id: taken for m, _, taken in managers}
     expected_load = dict(load)
     matcher = _Matcher(candidates, load)
-    for partner in partners_:
-        chosen, code, facts = matcher.match(partner)
-        want_id, want_code, counts = reference_match(partner, candidates, expected_load)
+    for partner, called_for in partners_:
+        chosen, code, facts = matcher.match(partner, called_for)
+        want_id, want_code, counts = reference_match(partner, candidates, expected_load, called_for)
         assert (None if chosen is None else chosen.id, code) == (want_id, want_code)
         assert (facts["competent"], facts["speaking"], facts["covering"]) == counts[:3]
         assert facts["with_capacity"] == counts[3]

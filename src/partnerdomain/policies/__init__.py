@@ -18,6 +18,7 @@ afterwards, which shows up as the last reason.
 """
 
 from partnerdomain.policies._allocation import (
+    DEFAULT_LEVEL_ROLES,
     Allocation,
     AllocationPolicy,
     Assignment,
@@ -77,6 +78,7 @@ from partnerdomain.policies._tiers import (
 from partnerdomain.policies._triangle import PerformanceTriangle, Triangle, TriangleSegment
 
 __all__ = [
+    "DEFAULT_LEVEL_ROLES",
     "DEFAULT_WEIGHTS",
     "IN_PROGRAM",
     "OPEN_PIPELINE",

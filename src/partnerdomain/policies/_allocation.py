@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from partnerdomain.policies._triangle import Triangle
 
 __all__ = [
+    "DEFAULT_LEVEL_ROLES",
     "Allocation",
     "AllocationPolicy",
     "Assignment",
@@ -51,6 +52,25 @@ _MANAGING_ROLES = frozenset(
         TeamRole.PARTNER_ACCOUNT_MANAGER,
         TeamRole.ALLIANCE_MANAGER,
         TeamRole.CHANNEL_SUPPORT,
+    }
+)
+
+_L, _R = EngagementLevel, TeamRole
+#: The roles each engagement level calls for, best first (see ``EngagementAllocation``).
+DEFAULT_LEVEL_ROLES: Mapping[EngagementLevel, tuple[TeamRole, ...]] = FrozenMap(
+    {
+        _L.EXECUTIVE_ACCESS: (_R.PARTNER_ACCOUNT_MANAGER, _R.PARTNER_MANAGER),
+        _L.PROACTIVE_ACCOUNT_MANAGEMENT: (_R.PARTNER_ACCOUNT_MANAGER, _R.PARTNER_MANAGER),
+        _L.FULL_ENGAGEMENT: (
+            _R.PARTNER_MANAGER,
+            _R.PARTNER_ACCOUNT_MANAGER,
+            _R.PARTNER_SUCCESS_MANAGER,
+        ),
+        _L.RAMP_SUPPORT: (_R.PARTNER_SUCCESS_MANAGER, _R.PARTNER_MANAGER),
+        _L.DEAL_SUPPORT: (_R.PARTNER_MANAGER, _R.PARTNER_ACCOUNT_MANAGER),
+        _L.LIGHT_TOUCH: (_R.PARTNER_SUCCESS_MANAGER, _R.PARTNER_MANAGER),
+        _L.INSIDE_SUPPORT: (_R.CHANNEL_SUPPORT,),
+        _L.DISENGAGE: (),
     }
 )
 
@@ -267,6 +287,31 @@ def _threshold(value: Money | Decimal | int) -> Money | Decimal:
     return Decimal(value)
 
 
+def _as_level_roles(
+    value: Mapping[EngagementLevel, Iterable[TeamRole]],
+) -> FrozenMap[EngagementLevel, tuple[TeamRole, ...]]:
+    if not isinstance(value, Mapping):
+        raise ValidationError("EngagementAllocation", "level_roles", value, "a mapping")
+    roles = dict(DEFAULT_LEVEL_ROLES)
+    for level, called in value.items():
+        if not isinstance(level, EngagementLevel):
+            raise ValidationError(
+                "EngagementAllocation", "level_roles", level, "EngagementLevel keys"
+            )
+        listed: tuple[object, ...] = (
+            (called,) if isinstance(called, (str, bytes)) else tuple(called)
+        )
+        if isinstance(called, (str, bytes)) or not all(isinstance(r, TeamRole) for r in listed):
+            raise ValidationError(
+                "EngagementAllocation",
+                f"level_roles[{level.value}]",
+                called,
+                "a sequence of TeamRole members, best first",
+            )
+        roles[level] = tuple(dict.fromkeys(r for r in listed if isinstance(r, TeamRole)))
+    return FrozenMap((level, roles[level]) for level in EngagementLevel)
+
+
 def _as_roles(value: Collection[TeamRole]) -> frozenset[TeamRole]:
     if isinstance(value, (str, bytes)) or not all(isinstance(r, TeamRole) for r in value):
         raise ValidationError("EngagementAllocation", "assign_roles", value, "TeamRole members")
@@ -282,8 +327,12 @@ class EngagementAllocation:
     ``choose_engagement``). Partners without a manager are matched to a manager who is
     competent for their partner type, speaks one of their languages (when either side
     lists none, any will do) and covers their region, and who still has capacity
-    (``capacity.manage`` partners at once); the one with the most capacity left wins,
-    ties by id. Then each manager's available hours are split over their partners in
+    (``capacity.manage`` partners at once). Among those, the roles the partner's level
+    calls for (``level_roles``) are tried in order: the first of them with a matching
+    manager with room wins, and within it the manager with the most capacity left, ties
+    by id. Only when none of those roles has one does the partner go to the matching
+    manager with the most capacity left in any role of ``assign_roles``; its reason
+    says so. Then each manager's available hours are split over their partners in
     proportion to the weight of each partner's level, rounded down to the hundredth,
     so no manager is ever given more hours than they have.
 
@@ -295,6 +344,12 @@ class EngagementAllocation:
         default_hours: A manager's available hours in a quarter when
             ``available_hours`` does not name them (390: thirteen weeks of thirty).
         assign_roles: The roles that may take new partners.
+        level_roles: The roles each engagement level calls for, best first (missing
+            levels keep the defaults: a partner account manager for executive access
+            and proactive account management, a partner success manager for ramp
+            support and light touch, a partner manager for full engagement and deal
+            support, channel support for inside support). Roles outside
+            ``assign_roles`` are never given new partners.
 
     Raises:
         ValidationError: If a parameter is out of range.
@@ -308,6 +363,9 @@ class EngagementAllocation:
     )
     default_hours: Decimal = attrs.field(default=Decimal(390), converter=_hours)
     assign_roles: frozenset[TeamRole] = attrs.field(default=_MANAGING_ROLES, converter=_as_roles)
+    level_roles: FrozenMap[EngagementLevel, tuple[TeamRole, ...]] = attrs.field(
+        factory=lambda: FrozenMap(DEFAULT_LEVEL_ROLES), converter=_as_level_roles
+    )
 
     @property
     def name(self) -> str:
@@ -326,6 +384,9 @@ class EngagementAllocation:
                 else threshold,
                 "default_hours": self.default_hours,
                 "assign_roles": tuple(sorted(r.value for r in self.assign_roles)),
+                "level_roles": FrozenMap(
+                    (k.value, tuple(r.value for r in v)) for k, v in self.level_roles.items()
+                ),
             }
         )
 
@@ -483,24 +544,28 @@ class EngagementAllocation:
                 text = "not assigned: the partner is disengaged (recommended for offboarding)"
                 unplaced.append(self._unplaced(partner, quarter, "disengaged", text, {}))
                 continue
-            chosen, code, facts = matcher.match(partner)
+            called_for = self.level_roles[level]
+            chosen, code, facts = matcher.match(partner, called_for)
             if chosen is None:
                 text = _UNPLACED_TEXT[code]
                 unplaced.append(self._unplaced(partner, quarter, code, text, facts))
                 continue
             matcher.assign(chosen)
+            left = chosen.capacity.manage - load[chosen.id]
             facts = {
                 **facts,
                 "manager_id": chosen.id,
-                "capacity_left": chosen.capacity.manage - load[chosen.id],
+                "capacity_left": left,
+                "level": level.value,
+                "roles_called_for": tuple(r.value for r in called_for),
+                "role_called_for": chosen.role in called_for,
             }
-            text = (
-                f"assigned to {chosen.id} ({chosen.role.value}): competent for "
-                f"{partner.partner_type.value}, language and region match, "
-                f"{chosen.capacity.manage - load[chosen.id]} place(s) left"
-            )
             reason = Reason(
-                code="assigned", policy=self.name, quarter=quarter, text=text, facts=facts
+                code="assigned",
+                policy=self.name,
+                quarter=quarter,
+                text=_assigned_text(partner, chosen, level, called_for, left),
+                facts=facts,
             )
             assignments.append(
                 Assignment(
@@ -583,6 +648,27 @@ _UNPLACED_TEXT = {
 }
 
 
+def _assigned_text(
+    partner: Partner,
+    chosen: PartnerManager,
+    level: EngagementLevel,
+    called_for: tuple[TeamRole, ...],
+    left: int,
+) -> str:
+    role = chosen.role.value
+    if chosen.role in called_for:
+        why = f"{role}, a role {level.value} calls for"
+    elif called_for:
+        roles = " or ".join(r.value for r in called_for)
+        why = f"{role}: no {roles} (the roles {level.value} calls for) matches with room"
+    else:
+        why = f"{role}: {level.value} calls for no particular role"
+    return (
+        f"assigned to {chosen.id} ({why}): competent for {partner.partner_type.value}, "
+        f"language and region match, {left} place(s) left"
+    )
+
+
 def _speaks(manager: PartnerManager, partner: Partner) -> bool:
     return (
         not partner.languages
@@ -594,28 +680,40 @@ def _speaks(manager: PartnerManager, partner: Partner) -> bool:
 class _Pool:
     """The managers who could take partners of one kind (type, languages, region)."""
 
-    __slots__ = ("competent", "covering", "free", "heap", "speaking")
+    __slots__ = ("competent", "covering", "free", "heaps", "room", "speaking")
 
     def __init__(
-        self, competent: int, speaking: int, covering: list[PartnerManager], free: int
+        self,
+        competent: int,
+        speaking: int,
+        covering: list[PartnerManager],
+        load: Mapping[str, int],
     ) -> None:
         self.competent = competent
         self.speaking = speaking
         self.covering = len(covering)
-        self.free = free
-        # (load - capacity, id): the least loaded manager with room first, ties by id.
-        self.heap: list[tuple[int, str, PartnerManager]] = []
+        # Per role, (load - capacity, id): the least loaded manager with room first,
+        # ties by id; and how many of the role's managers still have room.
+        self.heaps: dict[TeamRole, list[tuple[int, str, PartnerManager]]] = {}
+        self.room: dict[TeamRole, int] = {}
+        for m in covering:
+            self.heaps.setdefault(m.role, []).append((load[m.id] - m.capacity.manage, m.id, m))
+            self.room[m.role] = self.room.get(m.role, 0) + (load[m.id] < m.capacity.manage)
+        for heap in self.heaps.values():
+            heapq.heapify(heap)
+        self.free = sum(self.room.values())
 
 
 class _Matcher:
     """Finds each unmanaged partner's manager, in time that does not grow with the team.
 
-    The choice is the least-loaded manager, relative to capacity and with ties by id,
-    among those who may take partners, are competent for the partner's type, speak one
-    of its languages, cover its region and have room. Partners with the same type,
-    languages and region share one pool of such managers, built once; each pool keeps
-    its managers in a heap by load (entries are refreshed lazily as loads grow) and a
-    count of those with room.
+    The choice is among those who may take partners, are competent for the partner's
+    type, speak one of its languages, cover its region and have room: the least-loaded
+    manager (relative to capacity, ties by id) of the first role called for that has
+    one, else of any role. Partners with the same type, languages and region share one
+    pool of such managers, built once; each pool keeps its managers in one heap per
+    role by load (entries are refreshed lazily as loads grow) and a count per role of
+    those with room.
     """
 
     def __init__(self, candidates: list[PartnerManager], load: dict[str, int]) -> None:
@@ -629,7 +727,6 @@ class _Matcher:
         key = (partner.partner_type, frozenset(partner.languages), partner.region)
         pool = self._pools.get(key)
         if pool is None:
-            load = self._load
             competent = self._competent.get(partner.partner_type)
             if competent is None:
                 kind = partner.partner_type
@@ -637,17 +734,20 @@ class _Matcher:
                 self._competent[kind] = competent
             speaking = [m for m in competent if _speaks(m, partner)]
             covering = [m for m in speaking if m.covers_region(partner.region)]
-            free = sum(load[m.id] < m.capacity.manage for m in covering)
-            pool = _Pool(len(competent), len(speaking), covering, free)
-            pool.heap = [(load[m.id] - m.capacity.manage, m.id, m) for m in covering]
-            heapq.heapify(pool.heap)
+            pool = _Pool(len(competent), len(speaking), covering, self._load)
             for manager in covering:
                 self._member_of.setdefault(manager.id, []).append(pool)
             self._pools[key] = pool
         return pool
 
-    def match(self, partner: Partner) -> tuple[PartnerManager | None, str, dict[str, object]]:
-        """Return the manager for ``partner`` (or ``None``), the outcome's code, and facts."""
+    def match(
+        self, partner: Partner, called_for: tuple[TeamRole, ...]
+    ) -> tuple[PartnerManager | None, str, dict[str, object]]:
+        """Return the manager for ``partner`` (or ``None``), the outcome's code, and facts.
+
+        ``called_for`` lists the roles the partner's engagement level calls for, best
+        first.
+        """
         pool = self._pool(partner)
         facts: dict[str, object] = {
             "competent": pool.competent,
@@ -663,12 +763,20 @@ class _Matcher:
             return None, "no_region_match", facts
         if not pool.free:
             return None, "no_capacity", facts
-        heap, load = pool.heap, self._load
+        for role in called_for:
+            if pool.room.get(role):
+                return self._top(pool.heaps[role])[2], "assigned", facts
+        tops = (self._top(pool.heaps[role]) for role, room in pool.room.items() if room)
+        return min(tops)[2], "assigned", facts
+
+    def _top(self, heap: list[tuple[int, str, PartnerManager]]) -> tuple[int, str, PartnerManager]:
+        """The heap's true first entry, refreshing entries whose manager's load grew."""
+        load = self._load
         while True:
             stored, manager_id, manager = heap[0]
             current = load[manager_id] - manager.capacity.manage
             if current == stored:
-                return manager, "assigned", facts
+                return heap[0]
             heapq.heapreplace(heap, (current, manager_id, manager))
 
     def assign(self, manager: PartnerManager) -> None:
@@ -677,6 +785,7 @@ class _Matcher:
         if self._load[manager.id] == manager.capacity.manage:  # just became full
             for pool in self._member_of.get(manager.id, ()):
                 pool.free -= 1
+                pool.room[manager.role] -= 1
 
 
 def _has_manager(portfolio: Portfolio, manager_id: str) -> bool:
