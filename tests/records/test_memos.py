@@ -53,9 +53,37 @@ def test_repeated_values_are_shared_and_the_memos_stay_bounded(monkeypatch):
 
 
 def test_the_memos_are_empty_once_a_read_is_over_even_a_failed_one():
-    memos = (converter._DAYS, converter._STAMP_DAYS, converter._MONEY, converter._TEXTS)
+    memos = (
+        converter._DAYS,
+        converter._STAMP_DAYS,
+        converter._MONEY,
+        converter._TEXTS,
+        converter._IDS,
+    )
     from_records(Opportunity, [RECORD, {**RECORD, "Id": "O-2"}], profile=SALESFORCE)
     assert not any(memos)
     with pytest.raises(RecordError):
         from_records(Opportunity, [RECORD, {**RECORD, "Amount": "-1"}], profile=SALESFORCE)
     assert not any(memos)
+
+
+def test_a_reference_id_is_checked_once_and_one_copy_is_kept(monkeypatch):
+    monkeypatch.setattr(converter, "_MEMO_LIMIT", 4)
+    # Distinct str objects with the same text, as a JSON decoder gives them.
+    ids = ["".join(["P-", str(i % 6)]) for i in range(30)]
+    records = [{**RECORD, "Id": f"O-{i}", "PartnerAccountId": pid} for i, pid in enumerate(ids)]
+    deals = from_records(Opportunity, records, profile=SALESFORCE).entities
+    assert [d.partner_id for d in deals] == ids
+    assert deals[0].partner_id is deals[6].partner_id
+
+
+@pytest.mark.parametrize("bad", ["", "   ", 7, ["P-1"]])
+def test_a_bad_reference_id_is_still_named_by_the_detailed_path(bad):
+    record = {**RECORD, "OwnerId": bad}
+    result = from_records(
+        Opportunity, [RECORD, record, RECORD], profile=SALESFORCE, on_error="collect"
+    )
+    assert len(result.entities) == 2
+    (reject,) = result.rejects
+    assert reject.index == 1
+    assert "OwnerId" in str(reject.error) or "account_executive_id" in str(reject.error)

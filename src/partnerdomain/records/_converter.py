@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -124,6 +125,7 @@ _DAYS: dict[str, date] = {}
 _STAMP_DAYS: dict[str, date] = {}
 _MONEY: dict[tuple[str, str], Money] = {}
 _TEXTS: dict[tuple[Callable[[object], object], str], object] = {}
+_IDS: dict[str, str] = {}
 # Per suffix: the timestamps written exactly as their day and that suffix, so that they
 # are written back the same ("2026-03-31" + "T00:00:00.000+0000").
 _WHOLE_DAY_STAMPS: dict[str, dict[str, date]] = {}
@@ -135,6 +137,7 @@ def forget_memos() -> None:
     _STAMP_DAYS.clear()
     _MONEY.clear()
     _TEXTS.clear()
+    _IDS.clear()
     for memo in _WHOLE_DAY_STAMPS.values():
         memo.clear()
 
@@ -150,6 +153,21 @@ def memo_whole_day_stamp(suffix: str, value: str, result: date) -> None:
     if len(memo) >= _MEMO_LIMIT:
         memo.clear()
     memo[value] = result
+
+
+def memo_id(value: object) -> str:
+    """A reference id, checked and interned once per distinct text, remembered in ``_IDS``.
+
+    The generated readers look in ``_IDS`` first: an id found there is a non-blank
+    string, one shared copy of it. Anything else is refused (the detailed path then
+    names the problem).
+    """
+    if value.__class__ is not str or not value or value.isspace():
+        raise Refused("a non-empty string id")
+    if len(_IDS) >= _MEMO_LIMIT:
+        _IDS.clear()
+    result = _IDS[value] = sys.intern(value)
+    return result
 
 
 def memo_day(value: object) -> date:

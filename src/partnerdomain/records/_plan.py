@@ -58,6 +58,36 @@ def _members(vocabulary: Mapping[str, Enum], values: object) -> frozenset[Any]:
     return frozenset(vocabulary[v] for v in c.strings(values))
 
 
+# The quick forms a decoded day, or a reference id from the checked-id memo, always
+# passes (when its default does too).
+_DATE_FORMS = frozenset(
+    {validators.ACCEPTS[validators.a_date], validators.ACCEPTS[validators.optional_date]}
+)
+_ID_FORMS = frozenset(
+    validators.ACCEPTS[check]
+    for check in (
+        validators.entity_id,
+        validators.optional_entity_id,
+        validators.text,
+        validators.optional_text,
+    )
+)
+
+
+def _always_accepted(
+    quick: str, sure: tuple[frozenset[str] | None, tuple[object, ...]] | None
+) -> bool:
+    """Whether the quick form ``quick`` accepts whatever the reader can produce."""
+    if sure is None:
+        return False
+    forms, samples = sure
+    if forms is not None and quick not in forms:
+        return False
+    test = quick.format("value")
+    space = dict(validators.ACCEPTS_NAMESPACE)
+    return all(eval(test, space, {"value": sample}) for sample in samples)  # noqa: S307 - our own forms
+
+
 class Plan:
     """The compiled reader and writer of one entity type under one mapping."""
 
@@ -455,11 +485,16 @@ class Plan:
             "MONEY": c._MONEY.get,  # noqa: SLF001
             "TEXTS": c._TEXTS.get,  # noqa: SLF001
             "intern": sys.intern,
+            "IDS": c._IDS.get,  # noqa: SLF001
             "KNOWN": self.known,
             "_members": _members,
         }
         lines = ["def read(r):"]
         put = lines.append
+
+        def fallbacks(name: str | None) -> tuple[object, ...]:
+            return () if name is None else (ns[name],)
+
         container = m.properties
         if container is None:
             put("    if r.__class__ is not dict: raise _Slow")
@@ -475,6 +510,9 @@ class Plan:
         put("    g = r.get")
         absent = "v is None or v == ''" if m.textual else "v is None"
         args: list[str] = []
+        # What a variable can hold when the reader's own decoding already guarantees
+        # it: the quick forms (ACCEPTS) it may skip, and sample values to try them on.
+        sure: dict[str, tuple[frozenset[str] | None, tuple[object, ...]]] = {}
         for n, (attr, slots) in enumerate(self.by_attr.items()):
             var = f"a{n}"
             first = slots[0]
@@ -532,8 +570,9 @@ class Plan:
                 put(f"        {var} = {fallback}" if fallback else "        raise _Slow")
                 put("    else:")
                 if kind == "text" and attr != "id" and attr.endswith("_id"):
-                    # A reference repeats on many records: keep one copy of each id.
-                    put(f"        {var} = intern(v) if v.__class__ is str else v")
+                    # A reference repeats on many records: checked once, one copy kept.
+                    put(f"        {var} = IDS(v) or c.memo_id(v)")
+                    sure[attr] = (_ID_FORMS, ("X-1", *fallbacks(fallback)))
                 elif first.key in m.timestamps:
                     # Read back only if it is written back the same: its day + SUFFIX.
                     ns["SUFFIX"] = m.timestamp_suffix
@@ -543,8 +582,16 @@ class Plan:
                     put(f"            {var} = {self._decode_expr(first, n, ns)}")
                     put(f"            if v != {var}.isoformat() + SUFFIX: raise _Slow")
                     put(f"            c.memo_whole_day_stamp(SUFFIX, v, {var})")
+                    sure[attr] = (_DATE_FORMS, (date(2000, 1, 1), *fallbacks(fallback)))
                 else:
                     put(f"        {var} = {self._decode_expr(first, n, ns)}")
+                    if kind == "date":
+                        sure[attr] = (_DATE_FORMS, (date(2000, 1, 1), *fallbacks(fallback)))
+                    elif kind == "enum":  # every value it can take: any quick form may go
+                        sure[attr] = (
+                            None,
+                            (*self.read_vocab[first.key].values(), *fallbacks(fallback)),
+                        )
             args.append(f"{attr}={var}")
         put("    if KNOWN.issuperset(r):")
         put("        cf = EMPTY")
@@ -563,13 +610,17 @@ class Plan:
             put(f"    return cls({', '.join(args)})")
         else:
             ns["cls"] = self.target
-            self._construct(dict(arg.split("=", 1) for arg in args), ns, put)
+            self._construct(dict(arg.split("=", 1) for arg in args), ns, put, sure)
         source = "\n".join(lines)
         exec(compile(source, f"<partnerdomain.records reader {self.entity_name}>", "exec"), ns)  # noqa: S102 - our own generated code
         return ns["read"]  # type: ignore[no-any-return]
 
     def _construct(
-        self, values: dict[str, str], ns: dict[str, Any], put: Callable[[str], None]
+        self,
+        values: dict[str, str],
+        ns: dict[str, Any],
+        put: Callable[[str], None],
+        sure: Mapping[str, tuple[frozenset[str] | None, tuple[object, ...]]],
     ) -> None:
         """Generate the entity's construction from the read ``values`` (attribute: variable).
 
@@ -578,6 +629,11 @@ class Plan:
         set through its slot, and each validator whose quick form (``ACCEPTS``) accepts
         the value is not called. A validator that refuses raises its ValidationError,
         which hands the record to the detailed path.
+
+        ``sure`` names the values the reader's decoding already guarantees (a member
+        looked up in a vocabulary, a decoded day, a checked reference id): where the
+        quick form is one that guarantee covers and it accepts every sample, the test
+        is not even generated.
         """
         cls = self.target
         fields = attrs.fields(cls)
@@ -610,6 +666,8 @@ class Plan:
             ns[f"CHECK{n}"], ns[f"FIELD{n}"] = check, field
             call = f"CHECK{n}(o, FIELD{n}, {value})"
             quick = validators.ACCEPTS.get(check)
+            if quick and field.converter is None and _always_accepted(quick, sure.get(field.name)):
+                continue
             put(f"    if not ({quick.format(value)}): {call}" if quick else f"    {call}")
         put("    return o")
 
