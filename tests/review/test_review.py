@@ -150,6 +150,29 @@ class TestTheDemoReview:
                 assert shown == str(manager.partners)
         assert any("before them" in line for line in section.lines)
 
+    def test_the_manager_table_says_how_much_of_each_managers_time_goes_to_the_middle(
+        self, demo_review
+    ):
+        section = next(s for s in sections(demo_review, limit=0) if s.key == "managers")
+        managers, levels = section.tables[0], section.tables[1]
+        assert managers.columns[4:6] == ("Hours", "To middle")
+        bands, allocation = demo_review.bands, demo_review.allocation
+        for row in managers.rows:
+            hours = allocation.hours_of(row[0])
+            middle = sum(
+                (h for pid, h in hours.items() if bands.band_of(pid) is PerformanceBand.MIDDLE),
+                Decimal(0),
+            )
+            total = sum(hours.values(), Decimal(0))
+            assert row[5] == (f"{middle / total * 100:.0f}%" if total else "-")
+        # The levels table accounts for every assessed partner and every hour given.
+        assert levels.columns == ("Engagement level", "Partners", "Hours", "Hours per partner")
+        assert sum(int(row[1]) for row in levels.rows) == len(allocation.engagements)
+        given = sum((h.hours for h in allocation.hours), Decimal(0))
+        assert abs(sum(Decimal(row[2].replace(",", "")) for row in levels.rows) - given) < len(
+            levels.rows
+        )
+
     def test_the_markdown_report_draws_the_concentration_chart(self, demo_review):
         text = render_markdown(demo_review)
         assert "```mermaid\nxychart-beta" in text

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from partnerdomain.policies import PerformanceBand, TriangleSegment
+from partnerdomain.policies import EngagementLevel, PerformanceBand, TriangleSegment
 from partnerdomain.review._data import tier_counts
 
 if TYPE_CHECKING:
@@ -62,6 +62,59 @@ def percent(value: Decimal | None, places: int = 1) -> str:
     if not value.is_finite():
         return "unbounded"
     return f"{value * 100:.{places}f}%"
+
+
+def _manager_rows(review: Review) -> list[tuple[str, ...]]:
+    """One row per manager: partners (new ones counted), hours, share to middle, load."""
+    allocation, bands = review.allocation, review.bands
+    new_per_manager = Counter(a.manager_id for a in allocation.assignments)
+    rows: list[tuple[str, ...]] = []
+    for m in review.managers:
+        peak = max(m.utilisation.values(), default=None)
+        middle = sum(
+            (
+                hours
+                for pid, hours in allocation.hours_of(m.manager_id).items()
+                if pid in bands and bands.band_of(pid) is PerformanceBand.MIDDLE
+            ),
+            Decimal(0),
+        )
+        given, available = amount(m.allocated_hours), amount(m.available_hours)
+        shown = available if given == available else f"{given} of {available}"
+        rows.append(
+            (
+                m.manager_id,
+                m.name,
+                m.role,
+                (
+                    f"{m.partners} ({new_per_manager[m.manager_id]} new)"
+                    if m.manager_id in new_per_manager
+                    else str(m.partners)
+                ),
+                shown,
+                percent(middle / m.allocated_hours, 0) if m.allocated_hours else "-",
+                percent(peak, 0),
+            )
+        )
+    return rows
+
+
+def _level_rows(review: Review) -> list[tuple[str, ...]]:
+    """One row per engagement level in use: partners, hours, hours per partner."""
+    partners = Counter(p.value for p in review.allocation.engagements.values())
+    hours: dict[EngagementLevel, Decimal] = {}
+    for entry in review.allocation.hours:
+        hours[entry.level] = hours.get(entry.level, Decimal(0)) + entry.hours
+    return [
+        (
+            level.value,
+            str(partners[level]),
+            amount(hours.get(level, Decimal(0))),
+            amount(hours.get(level, Decimal(0)) / partners[level], 1),
+        )
+        for level in EngagementLevel
+        if partners[level]
+    ]
 
 
 def _signed(text: str) -> str:
@@ -264,29 +317,7 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
             )
         )
 
-    new_per_manager = Counter(a.manager_id for a in review.allocation.assignments)
-    manager_rows = []
-    for m in review.managers:
-        ranked = sorted(m.engagement.items(), key=lambda item: (-item[1], item[0].value))
-        levels = ", ".join(f"{n} {level.value}" for level, n in ranked[:3]) or "-"
-        if len(ranked) > 3:
-            levels += ", ..."
-        peak = max(m.utilisation.values(), default=None)
-        manager_rows.append(
-            (
-                m.manager_id,
-                m.name,
-                m.role,
-                (
-                    f"{m.partners} ({new_per_manager[m.manager_id]} new)"
-                    if m.manager_id in new_per_manager
-                    else str(m.partners)
-                ),
-                f"{amount(m.allocated_hours)} / {amount(m.available_hours)}",
-                percent(peak, 0),
-                levels,
-            )
-        )
+    manager_rows = _manager_rows(review)
     rows, more = _cut(manager_rows, limit)
     assigned = [(a.partner_id, a.manager_id, a.role.value) for a in review.allocation.assignments]
     disengaged = sum(1 for item in review.allocation.unplaced if item.on_purpose)
@@ -305,7 +336,8 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
                 (
                     "Partners and hours include the new assignments; the peak load is each "
                     "manager's heaviest workload against capacity before them, as the "
-                    "staffing plan counts it."
+                    "staffing plan counts it. To middle: the share of the hours that goes "
+                    "to middle performers, the partners most worth moving up."
                 ),
             ),
             tables=(
@@ -316,12 +348,17 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
                         "Role",
                         "Partners",
                         "Hours",
+                        "To middle",
                         "Peak load",
-                        "Engagement levels",
                     ),
                     rows=rows,
-                    numeric=frozenset({3, 4, 5}),
+                    numeric=frozenset({3, 4, 5, 6}),
                     more=more,
+                ),
+                Table(
+                    columns=("Engagement level", "Partners", "Hours", "Hours per partner"),
+                    rows=tuple(_level_rows(review)),
+                    numeric=frozenset({1, 2, 3}),
                 ),
                 Table(columns=("New assignment", "Manager", "Role"), rows=a_rows, more=a_more),
             ),
