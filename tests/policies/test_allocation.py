@@ -258,21 +258,21 @@ class TestRolesCalledFor:
             TeamRole.PARTNER_SUCCESS_MANAGER,
         )
         reason = assignment.reasons[0]
-        assert "partner_success_manager, a role ramp_support calls for" in reason.text
+        assert "M-b-success (partner_success_manager): a role ramp_support calls for" in reason.text
         assert reason.facts["level"] == "ramp_support"
         assert reason.facts["roles_called_for"] == ("partner_success_manager", "partner_manager")
-        assert reason.facts["role_called_for"] is True
+        assert reason.facts["in_role_called_for"] is True
 
     def test_when_no_role_called_for_has_room_another_role_takes_the_partner_and_says_why(self):
         allocation = self.allocate(*(self.newcomer(f"P-{i}") for i in range(3)))
         chosen = {a.partner_id: a.manager_id for a in allocation.assignments}
         assert chosen == {"P-0": "M-b-success", "P-1": "M-b-success", "P-2": "M-a-support"}
         reason = allocation.assignments[2].reasons[0]
-        assert reason.facts["role_called_for"] is False
-        assert (
-            "channel_support: no partner_success_manager or partner_manager "
-            "(the roles ramp_support calls for) matches with room"
-        ) in reason.text
+        assert reason.facts["in_role_called_for"] is False
+        assert reason.text.startswith(
+            "assigned to M-a-support (channel_support) since no partner_success_manager or "
+            "partner_manager, the roles ramp_support calls for, matching this partner has room;"
+        )
 
     def test_the_roles_a_level_calls_for_can_be_set(self):
         policy = EngagementAllocation(
@@ -290,7 +290,20 @@ class TestRolesCalledFor:
         allocation = self.allocate(self.newcomer("P-1"), policy=policy)
         (assignment,) = allocation.assignments
         assert assignment.manager_id == "M-a-support"
-        assert "ramp_support calls for no particular role" in assignment.reasons[0].text
+        assert "(channel_support): ramp_support calls for no particular role" in (
+            assignment.reasons[0].text
+        )
+
+    def test_roles_that_may_not_take_partners_are_not_called_for(self):
+        # Partner success managers may not take new partners here: the ramping partner
+        # goes to channel support, and its reason does not blame a lack of room.
+        policy = EngagementAllocation(assign_roles={TeamRole.CHANNEL_SUPPORT})
+        allocation = self.allocate(self.newcomer("P-1"), policy=policy)
+        (assignment,) = allocation.assignments
+        assert assignment.manager_id == "M-a-support"
+        reason = assignment.reasons[0]
+        assert reason.facts["roles_called_for"] == ()
+        assert "partner_success_manager" not in reason.text
 
 
 class TestParameters:
@@ -330,6 +343,9 @@ class TestParameters:
             {"level_roles": {"ramp_support": (TeamRole.PARTNER_MANAGER,)}},
             {"level_roles": {EngagementLevel.RAMP_SUPPORT: "partner_manager"}},
             {"level_roles": {EngagementLevel.RAMP_SUPPORT: ("partner_manager",)}},
+            {"level_roles": {EngagementLevel.RAMP_SUPPORT: {TeamRole.PARTNER_MANAGER}}},
+            {"level_roles": {EngagementLevel.RAMP_SUPPORT: None}},
+            {"level_roles": {EngagementLevel.RAMP_SUPPORT: TeamRole.PARTNER_MANAGER}},
         ],
     )
     def test_bad_parameters_are_refused(self, kwargs):

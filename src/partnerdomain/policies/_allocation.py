@@ -298,17 +298,17 @@ def _as_level_roles(
             raise ValidationError(
                 "EngagementAllocation", "level_roles", level, "EngagementLevel keys"
             )
-        listed: tuple[object, ...] = (
-            (called,) if isinstance(called, (str, bytes)) else tuple(called)
-        )
-        if isinstance(called, (str, bytes)) or not all(isinstance(r, TeamRole) for r in listed):
+        # A sequence, in order of preference: a set has no order to prefer by.
+        if not isinstance(called, (list, tuple)) or not all(
+            isinstance(r, TeamRole) for r in called
+        ):
             raise ValidationError(
                 "EngagementAllocation",
                 f"level_roles[{level.value}]",
                 called,
-                "a sequence of TeamRole members, best first",
+                "a list or tuple of TeamRole members, best first",
             )
-        roles[level] = tuple(dict.fromkeys(r for r in listed if isinstance(r, TeamRole)))
+        roles[level] = tuple(dict.fromkeys(called))  # repeats dropped, order kept
     return FrozenMap((level, roles[level]) for level in EngagementLevel)
 
 
@@ -344,12 +344,16 @@ class EngagementAllocation:
         default_hours: A manager's available hours in a quarter when
             ``available_hours`` does not name them (390: thirteen weeks of thirty).
         assign_roles: The roles that may take new partners.
-        level_roles: The roles each engagement level calls for, best first (missing
-            levels keep the defaults: a partner account manager for executive access
-            and proactive account management, a partner success manager for ramp
-            support and light touch, a partner manager for full engagement and deal
-            support, channel support for inside support). Roles outside
-            ``assign_roles`` are never given new partners.
+        level_roles: The roles each engagement level calls for, as a list or tuple,
+            best first; an empty one lets any role of ``assign_roles`` take the
+            partner, and roles outside ``assign_roles`` are skipped. Levels not named
+            keep the defaults (:data:`DEFAULT_LEVEL_ROLES`): executive access and
+            proactive account management call for a partner account manager, then a
+            partner manager; full engagement for a partner manager, a partner account
+            manager, then a partner success manager; ramp support and light touch for
+            a partner success manager, then a partner manager; deal support for a
+            partner manager, then a partner account manager; inside support for
+            channel support. Disengaged partners are never assigned.
 
     Raises:
         ValidationError: If a parameter is out of range.
@@ -544,7 +548,8 @@ class EngagementAllocation:
                 text = "not assigned: the partner is disengaged (recommended for offboarding)"
                 unplaced.append(self._unplaced(partner, quarter, "disengaged", text, {}))
                 continue
-            called_for = self.level_roles[level]
+            # Only the roles that may take new partners can be given one.
+            called_for = tuple(r for r in self.level_roles[level] if r in self.assign_roles)
             chosen, code, facts = matcher.match(partner, called_for)
             if chosen is None:
                 text = _UNPLACED_TEXT[code]
@@ -558,7 +563,7 @@ class EngagementAllocation:
                 "capacity_left": left,
                 "level": level.value,
                 "roles_called_for": tuple(r.value for r in called_for),
-                "role_called_for": chosen.role in called_for,
+                "in_role_called_for": chosen.role in called_for,
             }
             reason = Reason(
                 code="assigned",
@@ -655,17 +660,17 @@ def _assigned_text(
     called_for: tuple[TeamRole, ...],
     left: int,
 ) -> str:
-    role = chosen.role.value
+    roles = " or ".join(r.value for r in called_for)
     if chosen.role in called_for:
-        why = f"{role}, a role {level.value} calls for"
+        why = f": {'the' if len(called_for) == 1 else 'a'} role {level.value} calls for"
     elif called_for:
-        roles = " or ".join(r.value for r in called_for)
-        why = f"{role}: no {roles} (the roles {level.value} calls for) matches with room"
+        which = "the role" if len(called_for) == 1 else "the roles"
+        why = f" since no {roles}, {which} {level.value} calls for, matching this partner has room"
     else:
-        why = f"{role}: {level.value} calls for no particular role"
+        why = f": {level.value} calls for no particular role"
     return (
-        f"assigned to {chosen.id} ({why}): competent for {partner.partner_type.value}, "
-        f"language and region match, {left} place(s) left"
+        f"assigned to {chosen.id} ({chosen.role.value}){why}; competent for "
+        f"{partner.partner_type.value}, language and region match, {left} place(s) left"
     )
 
 

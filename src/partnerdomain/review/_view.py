@@ -79,8 +79,12 @@ def _manager_rows(review: Review) -> list[tuple[str, ...]]:
             ),
             Decimal(0),
         )
-        given, available = amount(m.allocated_hours), amount(m.available_hours)
-        shown = available if given == available else f"{given} of {available}"
+        available = amount(m.available_hours)
+        shown = (
+            f"{amount(m.allocated_hours)} of {available}"
+            if m.available_hours - m.allocated_hours >= 1
+            else available
+        )
         rows.append(
             (
                 m.manager_id,
@@ -100,17 +104,19 @@ def _manager_rows(review: Review) -> list[tuple[str, ...]]:
 
 
 def _level_rows(review: Review) -> list[tuple[str, ...]]:
-    """One row per engagement level in use: partners, hours, hours per partner."""
+    """Per engagement level in use: partners, hours, hours per partner with a manager."""
     partners = Counter(p.value for p in review.allocation.engagements.values())
     hours: dict[EngagementLevel, Decimal] = {}
+    managed: dict[EngagementLevel, set[str]] = {}
     for entry in review.allocation.hours:
         hours[entry.level] = hours.get(entry.level, Decimal(0)) + entry.hours
+        managed.setdefault(entry.level, set()).add(entry.partner_id)
     return [
         (
             level.value,
             str(partners[level]),
-            amount(hours.get(level, Decimal(0))),
-            amount(hours.get(level, Decimal(0)) / partners[level], 1),
+            amount(hours.get(level, Decimal(0)), 2),
+            amount(hours[level] / len(managed[level]), 1) if level in managed else "-",
         )
         for level in EngagementLevel
         if partners[level]
@@ -334,10 +340,16 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
                     "unassigned on purpose (disengaged: recommended for offboarding)."
                 ),
                 (
-                    "Partners and hours include the new assignments; the peak load is each "
-                    "manager's heaviest workload against capacity before them, as the "
-                    "staffing plan counts it. To middle: the share of the hours that goes "
-                    "to middle performers, the partners most worth moving up."
+                    "Partners (those assessed this quarter) and hours include the new "
+                    "assignments; the peak load is each manager's heaviest workload against "
+                    "capacity before them, as the staffing plan counts it. Hours: given to "
+                    "partners, 'x of y' when an hour or more of the y available is not. To "
+                    "middle: the share of those hours that goes to middle performers, the "
+                    "partners most worth moving up."
+                ),
+                (
+                    "Per engagement level: its partners, the hours given to them, and the "
+                    "hours per partner that has a manager."
                 ),
             ),
             tables=(
