@@ -611,28 +611,17 @@ class EngagementAllocation:
                 pid for pid in managed.union(assigned.get(manager_id, ())) if pid in engagements
             )
             total = sum((self.weights[engagements[pid].value] for pid in partners), Decimal(0))
+            # A manager's partners of one level get the same share, for the same reason:
+            # worked out once per level, the reason shared (as staffing moves share theirs).
+            by_level: dict[EngagementLevel, tuple[Decimal, Reason]] = {}
             for pid in partners:
                 level = engagements[pid].value
-                weight = self.weights[level]
-                share = (
-                    (hours * weight / total).quantize(_HUNDREDTH, rounding=ROUND_DOWN)
-                    if total > 0
-                    else Decimal(0)
-                )
-                text = (
-                    f"{share} h of {manager_id}'s {hours} h: weight {weight} ({level.value}) of "
-                    f"{total} in all"
-                )
-                facts = {
-                    "manager_id": manager_id,
-                    "available": hours,
-                    "weight": weight,
-                    "total_weight": total,
-                    "level": level.value,
-                }
-                reason = Reason(
-                    code="hours", policy=self.name, quarter=quarter, text=text, facts=facts
-                )
+                known = by_level.get(level)
+                if known is None:
+                    known = by_level[level] = self._hours_share(
+                        manager_id, hours, level, total, quarter
+                    )
+                share, reason = known
                 result.append(
                     HoursAllocation(
                         manager_id=manager_id,
@@ -643,6 +632,36 @@ class EngagementAllocation:
                     )
                 )
         return tuple(result)
+
+    def _hours_share(
+        self,
+        manager_id: str,
+        hours: Decimal,
+        level: EngagementLevel,
+        total: Decimal,
+        quarter: Quarter,
+    ) -> tuple[Decimal, Reason]:
+        """One partner's share of its manager's hours at ``level``, and the reason."""
+        weight = self.weights[level]
+        share = (
+            (hours * weight / total).quantize(_HUNDREDTH, rounding=ROUND_DOWN)
+            if total > 0
+            else Decimal(0)
+        )
+        text = (
+            f"{share} h of {manager_id}'s {hours} h: weight {weight} ({level.value}) of "
+            f"{total} in all"
+        )
+        facts = {
+            "manager_id": manager_id,
+            "available": hours,
+            "weight": weight,
+            "total_weight": total,
+            "level": level.value,
+        }
+        return share, Reason(
+            code="hours", policy=self.name, quarter=quarter, text=text, facts=facts
+        )
 
 
 _UNPLACED_TEXT = {

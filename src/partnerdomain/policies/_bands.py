@@ -24,7 +24,7 @@ from partnerdomain.policies._metric import (
 )
 from partnerdomain.policies._overrides import RuleEvaluator, apply_override
 from partnerdomain.policies._parameters import check_quarter, count, share
-from partnerdomain.policies._ranking import Ranking, rank, tie_reason
+from partnerdomain.policies._ranking import Ranking, rank, tie_reason, written
 from partnerdomain.policies._reasons import Placement, Reason, show_number
 
 if TYPE_CHECKING:
@@ -92,6 +92,11 @@ class Bands:
     _cut_offs: FrozenMap[str, Number | None] = attrs.field(init=False, repr=False)
     # The words for where each ranked band lies: the cut-offs are the same for everyone.
     _where: FrozenMap[PerformanceBand, str] = attrs.field(init=False, repr=False)
+    # Each tie group's band and reasons by rank, with its key as written: built once,
+    # shared by the partners of the group whose values read the same.
+    _tied: dict[int, tuple[object, PerformanceBand, tuple[Reason, ...]]] = attrs.field(
+        init=False, repr=False, factory=dict
+    )
 
     def __attrs_post_init__(self) -> None:
         """Work out the cut-offs once: every reason quotes them."""
@@ -251,11 +256,14 @@ class Bands:
 
     def _ranked_reasons(self, position: int) -> tuple[PerformanceBand, tuple[Reason, ...]]:
         ranking = self._ranking
+        value = ranking.keys[position]
+        rank_ = ranking.ranks[position]
+        tied = self._tied.get(rank_)
+        if tied is not None and tied[0] == written(value):
+            return tied[1], tied[2]
         n = len(ranking)
         band = _ORDER[ranking.band_at(position)]
         name = str(band)  # its value; str() is the quicker way to it for a StrEnum
-        value = ranking.keys[position]
-        rank_ = ranking.ranks[position]
         cut_offs = self._cut_offs
         facts: dict[str, object] = {
             "metric": self.metric,
@@ -271,7 +279,7 @@ class Bands:
             f"{name}: rank {rank_} of {n} by {self.metric} = {show_number(value)}, "
             f"{self._where[band]}"
         )
-        reasons = [self._reason("ranked", text, facts)]
+        reasons: tuple[Reason, ...] = (self._reason("ranked", text, facts),)
         tie = tie_reason(
             ranking,
             position,
@@ -282,8 +290,10 @@ class Bands:
             quarter=self.quarter,
         )
         if tie is not None:
-            reasons.append(tie)
-        return band, tuple(reasons)
+            reasons += (tie,)
+        if tied is None and ranking.is_tied(position):
+            self._tied[rank_] = (written(value), band, reasons)
+        return band, reasons
 
     def _reason(self, code: str, text: str, facts: dict[str, object]) -> Reason:
         return Reason(code=code, policy=self.policy, quarter=self.quarter, text=text, facts=facts)

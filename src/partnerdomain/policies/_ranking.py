@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from partnerdomain.model import Quarter
 
-__all__ = ["Ranking", "rank", "target_counts", "tie_reason"]
+__all__ = ["Ranking", "rank", "target_counts", "tie_reason", "written"]
 
 K = TypeVar("K")
 
@@ -100,6 +100,11 @@ class Ranking(Generic[K]):
         rank_ = self.ranks[position]
         return rank_ - 1, bisect_right(self.ranks, rank_)
 
+    def is_tied(self, position: int) -> bool:
+        """Say whether another partner shares this position's key (and so its rank)."""
+        start, end = self.tie_group(position)
+        return end - start > 1
+
     def tie_across(self, position: int) -> tuple[int, int, int] | None:
         """Say whether the partner's tie group spans a band's target boundary.
 
@@ -121,6 +126,19 @@ class Ranking(Generic[K]):
             if start < cut < end:
                 found = (boundary, end - start, cut)
         return found
+
+
+def written(key: object) -> object:
+    """A ranking key as reasons write it: its type and its text (for each part of a tuple).
+
+    Tied partners have equal keys, so they share a rank and a band; their reasons are
+    the same too when their keys are also written alike (``Decimal("5")`` equals
+    ``Decimal("5.00")`` and ``5``, but a reason shows each as it is). The policies build
+    a tie group's reasons once and share them among partners whose keys read the same.
+    """
+    if key.__class__ is tuple:
+        return tuple((part.__class__, str(part)) for part in cast("tuple[object, ...]", key))
+    return (key.__class__, str(key))
 
 
 def rank(

@@ -6,7 +6,7 @@ import functools
 import math
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
 
@@ -428,12 +428,14 @@ class ThresholdTiers:
         )
         placements: dict[str, TierPlacement] = {}
         errors: list[Exception] = []
+        outcomes: dict[tuple[object, ...], _Outcome] = {}
         for partner in assessed:
             placement = self._place(
                 partner,
                 quarter,
                 self.measures(partner, revenue[partner.id], deals[partner.id]),
                 previous,
+                outcomes,
             )
             if rules is not None:
                 placement, failed = self._override(rules, partner, placement, quarter)
@@ -458,9 +460,47 @@ class ThresholdTiers:
         self,
         partner: Partner,
         quarter: Quarter,
-        measures: Mapping[str, Decimal | None],
+        measures: FrozenMap[str, Decimal | None],
         previous: Tiers | None,
+        outcomes: dict[tuple[object, ...], _Outcome],
     ) -> TierPlacement:
+        held, below, source = self._held(partner, previous)
+        unknown = (
+            partner.tier
+            if partner.tier is not None
+            and self._index(partner.tier) < 0
+            and source == "partner record"
+            else None
+        )
+        # Partners with the same measures (to the last digit, as the reasons show them),
+        # the same tier held and the same history get the same outcome for the same
+        # reasons: it is worked out once per assessment, and the reasons are shared. The
+        # measures always come from self.measures(), so their keys come in one order.
+        key = (held, below, source, unknown, *map(str, measures.values()))
+        outcome = outcomes.get(key)
+        if outcome is None:
+            outcome = outcomes[key] = self._outcome(quarter, measures, held, below, source, unknown)
+        new, qualified, below, progress, reasons = outcome
+        return TierPlacement(
+            partner_id=partner.id,
+            value=new,
+            qualified=qualified,
+            quarters_below=below,
+            measures=measures,
+            progress=progress,
+            reasons=reasons,
+        )
+
+    def _outcome(  # noqa: PLR0913, PLR0917 - every input of the outcome, named
+        self,
+        quarter: Quarter,
+        measures: FrozenMap[str, Decimal | None],
+        held: int,
+        below: int,
+        source: str,
+        unknown: str | None,
+    ) -> _Outcome:
+        """Place measures against the tiers: tier, tier qualified for, progress, reasons."""
         # Which tiers are reached, without building a progress report for each.
         qualified = -1
         for index, requirements in enumerate(self._requirements):
@@ -469,9 +509,7 @@ class ThresholdTiers:
                 for measure, required in requirements
             ):
                 qualified = index
-        held, below, source = self._held(partner, previous)
         name = self._name
-        measures = measures if isinstance(measures, FrozenMap) else FrozenMap(measures)
         base = {
             "measures": measures,
             "qualified": name(qualified),
@@ -480,18 +518,14 @@ class ThresholdTiers:
             "parameters": self.parameters,
         }
         reasons = []
-        if (
-            partner.tier is not None
-            and self._index(partner.tier) < 0
-            and source == "partner record"
-        ):
+        if unknown is not None:
             reasons.append(
                 self._reason(
                     "unknown_tier",
                     quarter,
-                    f"the partner record's tier {partner.tier!r} is not one of this policy's "
+                    f"the partner record's tier {unknown!r} is not one of this policy's "
                     "tiers; treated as holding none",
-                    {**base, "record_tier": partner.tier},
+                    {**base, "record_tier": unknown},
                 )
             )
         if qualified >= held:
@@ -532,10 +566,11 @@ class ThresholdTiers:
         progress = (
             self.progress(self.tiers[new + 1], measures) if new + 1 < len(self.tiers) else None
         )
-        if progress is not None and progress.missing:
+        unmet = () if progress is None else progress.missing
+        if progress is not None and unmet:
             missing = ", ".join(
                 f"{c.measure} {_show(c.actual)} of {_show(c.required)} (missing {_show(c.missing)})"
-                for c in progress.missing
+                for c in unmet
             )
             reasons.append(
                 self._reason(
@@ -553,20 +588,12 @@ class ThresholdTiers:
                                     "missing": c.missing,
                                 }
                             )
-                            for c in progress.missing
+                            for c in unmet
                         ),
                     },
                 )
             )
-        return TierPlacement(
-            partner_id=partner.id,
-            value=name(new),
-            qualified=name(qualified),
-            quarters_below=below,
-            measures=measures,
-            progress=progress,
-            reasons=tuple(reasons),
-        )
+        return _Outcome(name(new), name(qualified), below, progress, tuple(reasons))
 
     def _name(self, index: int) -> str | None:
         return self.tiers[index].name if index >= 0 else None
@@ -620,6 +647,16 @@ class ThresholdTiers:
             ),
             errors,
         )
+
+
+class _Outcome(NamedTuple):
+    """Where a partner's measures and history place it: what a TierPlacement holds."""
+
+    value: str | None
+    qualified: str | None
+    quarters_below: int
+    progress: TierProgress | None
+    reasons: tuple[Reason, ...]
 
 
 def _id(partner: Partner) -> str:

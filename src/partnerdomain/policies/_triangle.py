@@ -24,7 +24,7 @@ from partnerdomain.policies._metric import (
 )
 from partnerdomain.policies._overrides import RuleEvaluator, apply_override
 from partnerdomain.policies._parameters import check_quarter, share
-from partnerdomain.policies._ranking import Ranking, rank, tie_reason
+from partnerdomain.policies._ranking import Ranking, rank, tie_reason, written
 from partnerdomain.policies._reasons import Placement, Reason, show_number
 
 if TYPE_CHECKING:
@@ -75,6 +75,11 @@ class Triangle:
     )
     excluded: FrozenMap[str, str] = attrs.field(factory=FrozenMap)
     rule_errors: tuple[Exception, ...] = ()
+    # Each tie group's segment and reasons by rank, with its key as written: built
+    # once, shared by the partners of the group whose values read the same.
+    _tied: dict[int, tuple[object, TriangleSegment, tuple[Reason, ...]]] = attrs.field(
+        init=False, repr=False, factory=dict
+    )
 
     def __len__(self) -> int:
         """Return how many partners were assessed."""
@@ -132,8 +137,18 @@ class Triangle:
         Raises:
             ValidationError: If the partner was not assessed.
         """
+        segment, reasons = self._ranked_reasons(self._position(partner_id))
+        override = self._overrides.get(partner_id)
+        if override is not None:
+            segment, extra = override
+            reasons += extra
+        return Placement(partner_id=partner_id, value=segment, reasons=reasons)
+
+    def _ranked_reasons(self, position: int) -> tuple[TriangleSegment, tuple[Reason, ...]]:
         ranking = self._ranking
-        position = self._position(partner_id)
+        tied = self._tied.get(ranking.ranks[position])
+        if tied is not None and tied[0] == written(ranking.keys[position]):
+            return tied[1], tied[2]
         segment = _ORDER[ranking.band_at(position)]
         name = str(segment)  # its value; str() is the quicker way to it for a StrEnum
         growth, tie_breaker = ranking.keys[position]
@@ -171,11 +186,13 @@ class Triangle:
         )
         if tie is not None:
             reasons += (tie,)
-        override = self._overrides.get(partner_id)
-        if override is not None:
-            segment, extra = override
-            reasons += extra
-        return Placement(partner_id=partner_id, value=segment, reasons=reasons)
+        if tied is None and ranking.is_tied(position):
+            self._tied[ranking.ranks[position]] = (
+                written(ranking.keys[position]),
+                segment,
+                reasons,
+            )
+        return segment, reasons
 
 
 def _is_unbounded(value: object) -> bool:
