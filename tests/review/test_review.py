@@ -171,6 +171,14 @@ class TestTheDemoReview:
         given = sum((h.hours for h in allocation.hours), Decimal(0))
         assert sum(Decimal(row[2].replace(",", "")) for row in levels.rows) == given
 
+    def test_at_120_columns_no_role_name_is_cut_across_lines(self, demo_review):
+        text = render_table(demo_review, width=120)
+        section = text[text.index("Actions Precede Results") :]
+        roles = {c.contributor_id: c.role for c in demo_review.metrics.contributors}
+        rows = [line for line in section.splitlines() if line and line.split()[0] in roles]
+        assert len(rows) == 10
+        assert all(roles[line.split()[0]] in line for line in rows)
+
     def test_the_markdown_report_draws_the_concentration_chart(self, demo_review):
         text = render_markdown(demo_review)
         assert "```mermaid\nxychart-beta" in text

@@ -465,6 +465,14 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
         Section(
             key="apr",
             title="Actions Precede Results",
+            lines=(
+                (
+                    "Activities logged in the quarter and the change from the quarter "
+                    "before; pipeline: deals registered in the quarter that the contributor "
+                    "is on; won: their deals won in the quarter; per win: activities per "
+                    "deal won."
+                ),
+            ),
             tables=(
                 Table(
                     columns=(
@@ -472,10 +480,10 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
                         "Role",
                         "Activities",
                         "Change",
-                        f"Pipeline created ({currency})",
+                        f"Pipeline ({currency})",
                         "Won deals",
                         f"Won ({currency})",
-                        "Activities per win",
+                        "Per win",
                     ),
                     rows=rows,
                     numeric=frozenset({2, 3, 4, 5, 6, 7}),
