@@ -21,12 +21,16 @@ from partnerdomain.model import (
     Quarter,
     TeamRole,
 )
-from partnerdomain.policies._bands import Bands  # noqa: TC001 - attrs resolves annotations
+from partnerdomain.policies._bands import (
+    Bands,
+    PerformanceBand,
+)
 from partnerdomain.policies._engagement import DEFAULT_WEIGHTS, EngagementLevel, choose_engagement
 from partnerdomain.policies._overrides import RuleEvaluator, apply_override
 from partnerdomain.policies._parameters import check_quarter
 from partnerdomain.policies._perpetual import OffboardingRecommendation
 from partnerdomain.policies._reasons import Placement, Reason
+from partnerdomain.policies._triangle import TriangleSegment
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -442,13 +446,16 @@ class EngagementAllocation:
         parameters = self.parameters
         engagements: dict[str, Placement[EngagementLevel]] = {}
         errors: list[Exception] = []
+        # Bands and segments read group by group, once, rather than partner by partner.
+        band_of = {pid: band for band in PerformanceBand for pid in bands.members(band)}
+        segment_of = (
+            {}
+            if triangle is None
+            else {pid: segment for segment in TriangleSegment for pid in triangle.members(segment)}
+        )
         for partner_id in sorted(bands.partner_ids):
-            band = bands.band_of(partner_id)
-            segment = (
-                triangle.segment_of(partner_id)
-                if triangle is not None and partner_id in triangle
-                else None
-            )
+            band = band_of[partner_id]
+            segment = segment_of.get(partner_id)
             level, reason = choose_engagement(
                 band=band,
                 segment=segment,

@@ -432,12 +432,9 @@ def _band_lookup(
     if bands is None:
         return lambda _pid: None
     if isinstance(bands, Bands):
-        assessed = bands
-
-        def from_bands(partner_id: str) -> str | None:
-            return assessed.band_of(partner_id).value if partner_id in assessed else None
-
-        return from_bands
+        # Read band by band, once, rather than looked up partner by partner.
+        band_of = {pid: band.value for band in PerformanceBand for pid in bands.members(band)}
+        return band_of.get
     if not isinstance(bands, Mapping):
         raise ValidationError(
             POLICY, "bands", bands, "Bands, a mapping of partner id to band, or None"
@@ -451,12 +448,11 @@ def _triangle_lookup(
     if triangle is None:
         return lambda _pid: None
     if isinstance(triangle, Triangle):
-        assessed = triangle
-
-        def from_triangle(partner_id: str) -> str | None:
-            return assessed.segment_of(partner_id).value if partner_id in assessed else None
-
-        return from_triangle
+        # Read segment by segment, once, rather than looked up partner by partner.
+        segment_of = {
+            pid: segment.value for segment in TriangleSegment for pid in triangle.members(segment)
+        }
+        return segment_of.get
     if not isinstance(triangle, Mapping):
         raise ValidationError(
             POLICY, "triangle", triangle, "a Triangle, a mapping of partner id to segment, or None"
