@@ -711,7 +711,7 @@ def _speaks(manager: PartnerManager, partner: Partner) -> bool:
 class _Pool:
     """The managers who could take partners of one kind (type, languages, region)."""
 
-    __slots__ = ("competent", "covering", "free", "heaps", "room", "speaking")
+    __slots__ = ("competent", "covering", "heaps", "room", "speaking")
 
     def __init__(
         self,
@@ -732,7 +732,6 @@ class _Pool:
             self.room[m.role] = self.room.get(m.role, 0) + (load[m.id] < m.capacity.manage)
         for heap in self.heaps.values():
             heapq.heapify(heap)
-        self.free = sum(self.room.values())
 
 
 class _Matcher:
@@ -780,11 +779,12 @@ class _Matcher:
         first.
         """
         pool = self._pool(partner)
+        free = sum(pool.room.values())
         facts: dict[str, object] = {
             "competent": pool.competent,
             "speaking": pool.speaking,
             "covering": pool.covering,
-            "with_capacity": pool.free,
+            "with_capacity": free,
         }
         if not pool.competent:
             return None, "no_competent_manager", facts
@@ -792,7 +792,7 @@ class _Matcher:
             return None, "no_language_match", facts
         if not pool.covering:
             return None, "no_region_match", facts
-        if not pool.free:
+        if not free:
             return None, "no_capacity", facts
         for role in called_for:
             if pool.room.get(role):
@@ -815,7 +815,6 @@ class _Matcher:
         self._load[manager.id] += 1
         if self._load[manager.id] == manager.capacity.manage:  # just became full
             for pool in self._member_of.get(manager.id, ()):
-                pool.free -= 1
                 pool.room[manager.role] -= 1
 
 

@@ -24,7 +24,7 @@ from partnerdomain.policies._metric import (
 )
 from partnerdomain.policies._overrides import RuleEvaluator, apply_override
 from partnerdomain.policies._parameters import check_quarter, count, share
-from partnerdomain.policies._ranking import Ranking, rank, tie_reason, written
+from partnerdomain.policies._ranking import Ranking, rank, shared_by_tie, tie_reason
 from partnerdomain.policies._reasons import Placement, Reason, show_number
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class Bands:
     _where: FrozenMap[PerformanceBand, str] = attrs.field(init=False, repr=False)
     # Each tie group's band and reasons by rank, with its key as written: built once,
     # shared by the partners of the group whose values read the same.
-    _tied: dict[int, tuple[object, PerformanceBand, tuple[Reason, ...]]] = attrs.field(
+    _tied: dict[int, tuple[object, tuple[PerformanceBand, tuple[Reason, ...]]]] = attrs.field(
         init=False, repr=False, factory=dict
     )
 
@@ -255,12 +255,12 @@ class Bands:
         return Placement(partner_id=partner_id, value=band, reasons=reasons)
 
     def _ranked_reasons(self, position: int) -> tuple[PerformanceBand, tuple[Reason, ...]]:
+        return shared_by_tie(self._tied, self._ranking, position, self._build_ranked_reasons)
+
+    def _build_ranked_reasons(self, position: int) -> tuple[PerformanceBand, tuple[Reason, ...]]:
         ranking = self._ranking
         value = ranking.keys[position]
         rank_ = ranking.ranks[position]
-        tied = self._tied.get(rank_)
-        if tied is not None and tied[0] == written(value):
-            return tied[1], tied[2]
         n = len(ranking)
         band = _ORDER[ranking.band_at(position)]
         name = str(band)  # its value; str() is the quicker way to it for a StrEnum
@@ -291,8 +291,6 @@ class Bands:
         )
         if tie is not None:
             reasons += (tie,)
-        if tied is None and ranking.is_tied(position):
-            self._tied[rank_] = (written(value), band, reasons)
         return band, reasons
 
     def _reason(self, code: str, text: str, facts: dict[str, object]) -> Reason:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from partnerdomain.model import Quarter
 
-__all__ = ["Ranking", "rank", "target_counts", "tie_reason", "written"]
+__all__ = ["Ranking", "rank", "shared_by_tie", "target_counts", "tie_reason"]
 
 K = TypeVar("K")
 
@@ -128,17 +128,38 @@ class Ranking(Generic[K]):
         return found
 
 
-def written(key: object) -> object:
-    """A ranking key as reasons write it: its type and its text (for each part of a tuple).
-
-    Tied partners have equal keys, so they share a rank and a band; their reasons are
-    the same too when their keys are also written alike (``Decimal("5")`` equals
-    ``Decimal("5.00")`` and ``5``, but a reason shows each as it is). The policies build
-    a tie group's reasons once and share them among partners whose keys read the same.
-    """
+def _written(key: object) -> object:
+    """A ranking key as reasons write it: its type and its text (for each part of a tuple)."""
     if key.__class__ is tuple:
         return tuple((part.__class__, str(part)) for part in cast("tuple[object, ...]", key))
     return (key.__class__, str(key))
+
+
+R = TypeVar("R")
+
+
+def shared_by_tie(
+    cache: dict[int, tuple[object, R]],
+    ranking: Ranking[Any],
+    position: int,
+    build: Callable[[int], R],
+) -> R:
+    """Return ``build(position)``, built once per tie group and shared within it.
+
+    Tied partners have equal keys, so they share a rank and a band; their reasons are
+    the same too when their keys are also written alike (``Decimal("5")`` equals
+    ``Decimal("5.00")`` and ``5``, but a reason shows each as it is). ``cache`` holds,
+    by rank, the first result of each tie group with its key as written; a partner
+    whose key reads differently gets its own result.
+    """
+    rank_ = ranking.ranks[position]
+    found = cache.get(rank_)
+    if found is not None and found[0] == _written(ranking.keys[position]):
+        return found[1]
+    result = build(position)
+    if found is None and ranking.is_tied(position):
+        cache[rank_] = (_written(ranking.keys[position]), result)
+    return result
 
 
 def rank(

@@ -24,7 +24,7 @@ from partnerdomain.policies._metric import (
 )
 from partnerdomain.policies._overrides import RuleEvaluator, apply_override
 from partnerdomain.policies._parameters import check_quarter, share
-from partnerdomain.policies._ranking import Ranking, rank, tie_reason, written
+from partnerdomain.policies._ranking import Ranking, rank, shared_by_tie, tie_reason
 from partnerdomain.policies._reasons import Placement, Reason, show_number
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class Triangle:
     rule_errors: tuple[Exception, ...] = ()
     # Each tie group's segment and reasons by rank, with its key as written: built
     # once, shared by the partners of the group whose values read the same.
-    _tied: dict[int, tuple[object, TriangleSegment, tuple[Reason, ...]]] = attrs.field(
+    _tied: dict[int, tuple[object, tuple[TriangleSegment, tuple[Reason, ...]]]] = attrs.field(
         init=False, repr=False, factory=dict
     )
 
@@ -145,10 +145,10 @@ class Triangle:
         return Placement(partner_id=partner_id, value=segment, reasons=reasons)
 
     def _ranked_reasons(self, position: int) -> tuple[TriangleSegment, tuple[Reason, ...]]:
+        return shared_by_tie(self._tied, self._ranking, position, self._build_ranked_reasons)
+
+    def _build_ranked_reasons(self, position: int) -> tuple[TriangleSegment, tuple[Reason, ...]]:
         ranking = self._ranking
-        tied = self._tied.get(ranking.ranks[position])
-        if tied is not None and tied[0] == written(ranking.keys[position]):
-            return tied[1], tied[2]
         segment = _ORDER[ranking.band_at(position)]
         name = str(segment)  # its value; str() is the quicker way to it for a StrEnum
         growth, tie_breaker = ranking.keys[position]
@@ -186,12 +186,6 @@ class Triangle:
         )
         if tie is not None:
             reasons += (tie,)
-        if tied is None and ranking.is_tied(position):
-            self._tied[ranking.ranks[position]] = (
-                written(ranking.keys[position]),
-                segment,
-                reasons,
-            )
         return segment, reasons
 
 
