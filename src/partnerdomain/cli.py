@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Self, TextIO
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Callable, Sequence
 
     from partnerdomain.exceptions import RecordProblem
     from partnerdomain.model import Portfolio, Quarter
@@ -365,17 +365,17 @@ class _Progress:
         if self._bar is not None:
             self._bar.stop()
 
-    def count(self, records: Iterable[Any], description: str) -> Iterator[Any]:
+    def counter(self, description: str) -> Callable[[int], object] | None:
+        """A task on the bar, and the function that sets how many records are read."""
         if self._bar is None:
-            yield from records
-            return
-        task = self._bar.add_task(description, total=None)
-        n = 0
-        for n, record in enumerate(records, start=1):
-            if not n % 5000:
-                self._bar.update(task, completed=n)
-            yield record
-        self._bar.update(task, completed=n)
+            return None
+        bar = self._bar
+        task = bar.add_task(description, total=None)
+
+        def count(read: int) -> None:
+            bar.update(task, completed=read)
+
+        return count
 
     def step(self, description: str) -> None:
         if self._bar is not None:
@@ -384,19 +384,15 @@ class _Progress:
 
 def _read(kind: str, path: Path, profile_name: str, progress: _Progress) -> tuple[Any, ...]:
     from partnerdomain.exceptions import RecordError  # noqa: PLC0415
-    from partnerdomain.records import from_records, get_profile, read_records  # noqa: PLC0415
+    from partnerdomain.records import from_file  # noqa: PLC0415
 
-    entity = _ENTITY_TYPES()[kind]
-    profile = get_profile(profile_name)
-    if path.suffix.lower() == ".csv":
-        profile = profile.as_text()
     try:
-        records = read_records(path, envelope=profile.envelope)
-        result = from_records(
-            entity,
-            progress.count(records, f"reading {path.name}"),
-            profile=profile,
+        result = from_file(
+            _ENTITY_TYPES()[kind],
+            path,
+            profile=profile_name,
             on_error="collect",
+            progress=progress.counter(f"reading {path.name}"),
         )
     except FileNotFoundError:
         _fail(BAD_INPUT, f"{path}: no such file")

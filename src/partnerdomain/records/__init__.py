@@ -18,7 +18,7 @@ from partnerdomain.records._api import (
     to_records,
 )
 from partnerdomain.records._converter import CONVERTER
-from partnerdomain.records._loaders import Source, load_portfolio, read_records
+from partnerdomain.records._loaders import Source, from_file, load_portfolio, read_records
 from partnerdomain.records._mapping import RecordMapping
 from partnerdomain.records._profiles import (
     GENERIC,
@@ -42,6 +42,7 @@ __all__ = [
     "RecordProblem",
     "Reject",
     "Source",
+    "from_file",
     "from_record",
     "from_records",
     "get_profile",

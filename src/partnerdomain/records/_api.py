@@ -11,13 +11,14 @@ from partnerdomain.records._converter import forget_memos
 from partnerdomain.records._profiles import GENERIC, Profile, get_profile
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from partnerdomain.records._plan import Plan
 
 __all__ = ["ImportResult", "Reject", "from_record", "from_records", "to_record", "to_records"]
 
 T = TypeVar("T")
+_GAVE_UP: Any = object()
 
 
 @attrs.frozen(kw_only=True)
@@ -124,17 +125,8 @@ def from_records(
     Raises:
         RecordError: In raise mode, for the first bad record (listing all its problems).
     """
-    if on_error not in ("raise", "collect"):
-        raise RecordError(
-            entity_type.__name__,
-            [RecordProblem(field="on_error", value=on_error, expected="'raise' or 'collect'")],
-        )
-    plan = _plan(entity_type, profile)
-    fast, detailed = plan.read_fast, plan.read_detailed
-    entities: list[T] = []
-    rejects: list[Reject] = []
-    keep = entities.append
-    collect = on_error == "collect"
+    batch = Batch(entity_type, profile, on_error)
+    fast, keep, slow = batch.fast, batch.keep, batch.slow
     try:
         for index, record in enumerate(records):
             # The generated fast path first; the detailed path decides when it gives up.
@@ -143,15 +135,56 @@ def from_records(
                 continue
             except Exception:  # noqa: BLE001, S110 - any failure hands over to the detailed path
                 pass
-            try:
-                keep(detailed(record, index))
-            except RecordError as exc:
-                if not collect:
-                    raise
-                rejects.append(Reject(index=index, record=record, error=exc))
+            slow(record, index)
     finally:
         forget_memos()  # the memos hold nothing once the read is over
-    return ImportResult(entities=tuple(entities), rejects=tuple(rejects))
+    return batch.result()
+
+
+class Batch(Generic[T]):
+    """A batch read under way: its plan, the entities and rejects so far (internal).
+
+    Readers run the plan's fast path themselves, inline, and hand a record to
+    :meth:`slow` only when that gives up, so the common case costs no call here.
+    """
+
+    def __init__(self, entity_type: type[T], profile: Profile | str, on_error: str) -> None:
+        """Check ``on_error`` and compile (or reuse) the plan."""
+        if on_error not in ("raise", "collect"):
+            raise RecordError(
+                entity_type.__name__,
+                [RecordProblem(field="on_error", value=on_error, expected="'raise' or 'collect'")],
+            )
+        self.plan = _plan(entity_type, profile)
+        self.fast: Callable[[object], T] = self.plan.read_fast
+        self.entities: list[T] = []
+        self.keep = self.entities.append
+        self.rejects: list[Reject] = []
+        self.collect = on_error == "collect"
+
+    def slow(self, record: object, index: int) -> None:
+        """Read a record the fast path gave up on: keep its entity, or its reject."""
+        try:
+            self.keep(self.plan.read_detailed(record, index))
+        except RecordError as exc:
+            if not self.collect:
+                raise
+            self.rejects.append(Reject(index=index, record=record, error=exc))
+
+    def read(self, record: object, index: int) -> None:
+        """Read one record: the fast path, then :meth:`slow` if it gives up."""
+        try:
+            entity = self.fast(record)
+        except Exception:  # noqa: BLE001 - any failure hands over to the detailed path
+            entity = _GAVE_UP
+        if entity is _GAVE_UP:  # not in the except block: its error would chain to this one
+            self.slow(record, index)
+        else:
+            self.keep(entity)
+
+    def result(self) -> ImportResult[T]:
+        """The entities and rejects read so far."""
+        return ImportResult(entities=tuple(self.entities), rejects=tuple(self.rejects))
 
 
 def to_record(entity: object, *, profile: Profile | str = GENERIC) -> dict[str, Any]:

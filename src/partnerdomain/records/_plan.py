@@ -12,6 +12,7 @@ detailed rules when the fast path cannot decide.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Mapping
 from datetime import date
@@ -116,6 +117,39 @@ class Plan:
         self.id_name = self.names.get("id", "id")
         self.read_fast = self._compile_reader()
         self.write_fast = self._compile_writer()
+
+    @functools.cached_property
+    def line_reader(self) -> tuple[Callable[[bytes], Any], Callable[[Any], Any]] | None:
+        """Decode one JSON line straight into the mapping's fields, and read those.
+
+        With the ``fast`` extra (msgspec), a line is decoded into a struct of the
+        fields this plan reads, each as the JSON value it holds (``Decimal`` for a
+        number with a fraction, as everywhere), or ``None`` when absent or null, as
+        ``dict.get`` gives them to :attr:`read_fast`. That skips building a dict and
+        looking up each key in it. A line holding any other field (a custom field) is
+        refused by the decoder, and so is any line that is not one JSON object: the
+        caller reads those as dicts. The second function is the fast reader of such a
+        struct; it raises like :attr:`read_fast` and builds the same entity.
+
+        ``None`` without msgspec, and for mappings whose records nest their fields
+        (HubSpot's ``properties``) or hold text only (CSV).
+        """
+        if self.mapping.properties is not None or self.mapping.textual:
+            return None
+        try:
+            import msgspec  # noqa: PLC0415 - the optional ``fast`` extra
+        except ImportError:
+            return None
+        fields = {name: f"f{n}" for n, name in enumerate(sorted(self.known))}
+        record = msgspec.defstruct(
+            f"{self.entity_name}Record",
+            [(field, Any, None) for field in fields.values()],
+            rename={field: name for name, field in fields.items()},
+            forbid_unknown_fields=True,
+            gc=False,  # decoded JSON holds no cycles, and each struct lives for one read
+        )
+        decode = msgspec.json.Decoder(record, float_hook=Decimal).decode
+        return decode, self._compile_reader((record, fields))
 
     # -- helpers shared by both paths ---------------------------------------------------
 
@@ -305,7 +339,8 @@ class Plan:
                 extras[currency_name] = raw_currency  # a currency with no amount: keep it
             if attr in self.mapping.defaults:
                 kwargs[attr] = self.mapping.defaults[attr]
-            elif amount_slot.required:
+            elif amount_slot.required and self._absent(flat.get(amount_name, _MISSING)):
+                # (A present amount that could not be read has its own problem listed.)
                 problems.append(
                     RecordProblem(field=amount_name, value=None, expected="an amount (required)")
                 )
@@ -470,7 +505,10 @@ class Plan:
 
     # -- code generation ----------------------------------------------------------------
 
-    def _compile_reader(self) -> Callable[[object], Any]:  # noqa: C901, PLR0912, PLR0915
+    def _compile_reader(  # noqa: C901, PLR0912, PLR0915
+        self, struct: tuple[type[Any], Mapping[str, str]] | None = None
+    ) -> Callable[[Any], Any]:
+        """Generate the fast reader of a record dict, or of a ``struct`` (its fields by name)."""
         m = self.mapping
         ns: dict[str, Any] = {
             "_Slow": _Slow,
@@ -495,8 +533,14 @@ class Plan:
         def fallbacks(name: str | None) -> tuple[object, ...]:
             return () if name is None else (ns[name],)
 
+        def get(name: str) -> str:
+            return f"g({name!r})" if struct is None else f"r.{struct[1][name]}"
+
         container = m.properties
-        if container is None:
+        if struct is not None:
+            ns["S"] = struct[0]
+            put("    if r.__class__ is not S: raise _Slow")
+        elif container is None:
             put("    if r.__class__ is not dict: raise _Slow")
         else:
             put(f"    p = r[{container!r}]")
@@ -507,7 +551,8 @@ class Plan:
             put("        if k in f: raise _Slow")
             put("        f[k] = v")
             put("    r = f")
-        put("    g = r.get")
+        if struct is None:
+            put("    g = r.get")
         absent = "v is None or v == ''" if m.textual else "v is None"
         args: list[str] = []
         # What a variable can hold when the reader's own decoding already guarantees
@@ -533,14 +578,14 @@ class Plan:
                 amount_name = self.names[slots[0].key]
                 currency_name = self.names[slots[1].key]
                 ns[f"C{n}"] = m.default_currency
-                put(f"    v = g({currency_name!r})")
+                put(f"    v = {get(currency_name)}")
                 put(f"    if {absent}:")
                 put(f"        cur = C{n}")
                 put("        cur_absent = True")
                 put("    else:")
                 put("        cur = v")
                 put("        cur_absent = False")
-                put(f"    v = g({amount_name!r})")
+                put(f"    v = {get(amount_name)}")
                 put(f"    if {absent}:")
                 put("        if not cur_absent: raise _Slow")
                 put(f"        {var} = {fallback}" if fallback else "        raise _Slow")
@@ -552,20 +597,20 @@ class Plan:
                 put(f"    {var} = {{}}")
                 for slot in slots:
                     ns[f"R_{slot.sub}"] = TeamRole(str(slot.sub))
-                    put(f"    v = g({self.names[slot.key]!r})")
+                    put(f"    v = {get(self.names[slot.key])}")
                     keep = "intern(v) if v.__class__ is str else v"  # ids repeat: one copy
                     put(f"    if not ({absent}): {var}[R_{slot.sub}] = {keep}")
             elif kind == "capacity":
                 parts = []
                 for slot in slots:
-                    put(f"    v = g({self.names[slot.key]!r})")
+                    put(f"    v = {get(self.names[slot.key])}")
                     decode = "c.integer(c.integer_text(v))" if m.textual else "c.integer(v)"
                     put(f"    p_{slot.sub} = 0 if ({absent}) else {decode}")
                     parts.append(f"{slot.sub}=p_{slot.sub}")
                 put(f"    {var} = Capacity({', '.join(parts)})")
             else:
                 name = self.names[first.key]
-                put(f"    v = g({name!r})")
+                put(f"    v = {get(name)}")
                 put(f"    if {'v is None' if kind in _LIST_KINDS else absent}:")
                 put(f"        {var} = {fallback}" if fallback else "        raise _Slow")
                 put("    else:")
@@ -593,13 +638,16 @@ class Plan:
                             (*self.read_vocab[first.key].values(), *fallbacks(fallback)),
                         )
             args.append(f"{attr}={var}")
-        put("    if KNOWN.issuperset(r):")
-        put("        cf = EMPTY")
-        put("    else:")
-        if m.unknown == "forbid":
-            put("        raise _Slow")
+        if struct is not None:  # its decoder refused any field it does not know
+            put("    cf = EMPTY")
         else:
-            put("        cf = {k: v for k, v in r.items() if k not in KNOWN}")
+            put("    if KNOWN.issuperset(r):")
+            put("        cf = EMPTY")
+            put("    else:")
+            if m.unknown == "forbid":
+                put("        raise _Slow")
+            else:
+                put("        cf = {k: v for k, v in r.items() if k not in KNOWN}")
         args.append("custom_fields=cf")
         if self.target is PartnerManager:
             ns["PM"] = PartnerManager

@@ -1,0 +1,179 @@
+"""``from_file`` reads a file as ``from_records(read_records(...))`` does, line reader or not."""
+
+import functools
+import json
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from partnerdomain import Opportunity, Partner, PartnerManager
+from partnerdomain.records import (
+    GENERIC,
+    HUBSPOT,
+    SALESFORCE,
+    RecordError,
+    _loaders,
+    from_file,
+    from_records,
+    get_profile,
+    read_records,
+    to_record,
+)
+from partnerdomain.testing import opportunities, partner_managers, partners
+
+ENTITIES = {Opportunity: opportunities(), Partner: partners(), PartnerManager: partner_managers()}
+PROFILES = (GENERIC, SALESFORCE, HUBSPOT)
+
+ODD_VALUES = st.none() | st.booleans() | st.integers() | st.text(max_size=4) | st.just([1, "x"])
+ODD_VALUES |= st.decimals(allow_nan=False, allow_infinity=False, places=2)
+
+
+def to_json(value):
+    """JSON text for a value, writing a Decimal as the number it is (json cannot)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        items = (f"{json.dumps(k)}: {to_json(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(to_json(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+@st.composite
+def spoilt_lines(draw, entity_type, profile):
+    """Lines of records written from entities, some of them changed or replaced."""
+    lines = []
+    for entity in draw(st.lists(ENTITIES[entity_type], max_size=6)):
+        record = to_record(entity, profile=profile)
+        change = draw(
+            st.sampled_from(["none", "none", "custom", "null", "drop", "odd", "line", "blank"])
+        )
+        key = draw(st.sampled_from(sorted(record)))
+        if change == "custom":
+            record["Custom__c"] = draw(ODD_VALUES)
+        elif change == "null":
+            record[key] = None
+        elif change == "drop":
+            del record[key]
+        elif change == "odd":
+            record[key] = draw(ODD_VALUES)
+        elif change == "blank":
+            lines.append(draw(st.sampled_from(["", "  ", "\t"])))
+        elif change == "line":  # not a record, or not JSON: the file is refused
+            lines.append(draw(st.sampled_from(["[1, 2]", '"text"', "{not json}", "{} {}"])))
+        lines.append(to_json(record))
+    return lines
+
+
+def outcome(read):
+    """What a read gives: its entities and rejects, or the error it raises."""
+    try:
+        result = read()
+    except RecordError as error:
+        return ("error", str(error), error.problems, error.index)
+    rejects = [(r.index, r.record, r.problems) for r in result.rejects]
+    return ("read", result.entities, rejects)
+
+
+def reference(entity_type, path, profile, on_error):
+    """The same file read record by record, as from_file promises to read it."""
+    records = read_records(path, envelope=profile.envelope)
+
+    def read():
+        try:
+            return from_records(entity_type, records, profile=profile, on_error=on_error)
+        except RecordError as error:
+            raise error if error.source else error.in_source(str(path)) from None
+
+    return outcome(read)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+@pytest.mark.parametrize("entity_type", list(ENTITIES))
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p.name)
+def test_from_file_reads_any_json_lines_file_as_its_records_read_one_by_one(
+    tmp_path_factory, data, entity_type, profile
+):
+    lines = data.draw(spoilt_lines(entity_type, profile))
+    bom = data.draw(st.booleans())
+    path = tmp_path_factory.mktemp("lines") / "records.jsonl"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "\n".join(lines).encode())
+    for on_error in ("raise", "collect"):
+        expected = reference(entity_type, path, profile, on_error)
+        read = functools.partial(from_file, entity_type, path, profile=profile, on_error=on_error)
+        assert outcome(read) == expected
+        with pytest.MonkeyPatch.context() as patch:  # without the fast extra
+            patch.setattr(_loaders, "_fast_json", lambda: None)
+            assert outcome(read) == expected
+
+
+@given(records=st.lists(opportunities(), min_size=1, max_size=5))
+def test_custom_fields_survive_the_line_reader(tmp_path_factory, records):
+    # The line reader refuses a line with a field it does not know; the line is read as
+    # a dict, and its custom field kept. So is every later line.
+    path = tmp_path_factory.mktemp("custom") / "deals.jsonl"
+    written = [to_record(o, profile=SALESFORCE) for o in records]
+    written[-1]["Region__c"] = "EMEA"
+    path.write_text("".join(to_json(r) + "\n" for r in written))
+    read = from_file(Opportunity, path, profile=SALESFORCE).entities
+    assert read[-1].custom_fields["Region__c"] == "EMEA"
+    assert [attrs_of(o) for o in read[:-1]] == [attrs_of(o) for o in records[:-1]]
+
+
+def attrs_of(opportunity):
+    return to_record(opportunity, profile=SALESFORCE)
+
+
+def test_a_clean_file_is_read_without_dicts(tmp_path, monkeypatch):
+    # The speed of large loads rests on this: no line of a clean file becomes a dict.
+    path = tmp_path / "deals.jsonl"
+    record = {
+        "Id": "006A",
+        "StageName": "Closed Won",
+        "Stage_Since__c": "2026-05-04",
+        "CreatedDate": "2026-02-01T00:00:00.000+0000",
+        "Deal_Source__c": "Partner Sourced",
+        "Amount": "48000.10",
+        "CurrencyIsoCode": "EUR",
+        "PartnerAccountId": "001A",
+    }
+    path.write_text("\n".join(json.dumps({**record, "Id": f"006A{n}"}) for n in range(3)) + "\n\n")
+    monkeypatch.setattr(_loaders, "_decoded_lines", None)  # a call would fail
+    deals = from_file(Opportunity, path, profile="salesforce").entities
+    assert [d.id for d in deals] == ["006A0", "006A1", "006A2"]
+    assert deals[0].amount.amount == Decimal("48000.10")
+
+
+@pytest.mark.parametrize("profile", [HUBSPOT, SALESFORCE.as_text(), GENERIC.as_text()])
+def test_nested_and_text_records_have_no_line_reader(profile):
+    plan = get_profile(profile).mapping(Opportunity).plan(Opportunity)
+    assert plan.line_reader is None
+
+
+def test_progress_counts_the_records_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(_loaders, "_EVERY", 2)
+    record = {"name": "Acme", "partner_type": "msp", "stage": "active", "stage_since": "2026-01-05"}
+    path = tmp_path / "partners.jsonl"
+    path.write_text("".join(json.dumps({**record, "id": f"P-{n}"}) + "\n" for n in range(5)))
+    for suffix in (".jsonl", ".json"):
+        if suffix == ".json":
+            path = path.rename(path.with_suffix(".json"))
+            path.write_text("[" + ", ".join(path.read_text().splitlines()) + "]")
+        seen: list[int] = []
+        from_file(Partner, path, progress=seen.append)
+        assert seen == [0, 2, 4, 5]
+
+
+def test_a_bad_record_names_its_file(tmp_path):
+    path = tmp_path / "partners.csv"
+    path.write_text("id,name,partner_type,stage,stage_since\nP-1, ,msp,active,2026-01-05\n")
+    with pytest.raises(RecordError) as info:
+        from_file(Partner, path)
+    assert info.value.source == str(path)
+    assert [p.field for p in info.value.problems] == ["name"]
+    result = from_file(Partner, path, on_error="collect")
+    assert (result.entities, [r.index for r in result.rejects]) == ((), [0])
