@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from partnerdomain import Opportunity, Partner, PartnerManager
+from partnerdomain.model import thaw_json
 from partnerdomain.records import (
     GENERIC,
     HUBSPOT,
@@ -124,6 +125,25 @@ def test_custom_fields_survive_the_line_reader(tmp_path_factory, records):
     assert [attrs_of(o) for o in read[:-1]] == [attrs_of(o) for o in records[:-1]]
 
 
+@given(records=st.lists(opportunities(), min_size=1, max_size=5), data=st.data())
+def test_the_first_records_custom_fields_are_read_by_the_line_reader(
+    tmp_path_factory, records, data
+):
+    # Custom fields the first record has are part of the file's line reader: absent
+    # from a later line, they are absent from its entity; null, they are kept as null.
+    path = tmp_path_factory.mktemp("custom") / "deals.jsonl"
+    written = [to_record(o, profile=SALESFORCE) for o in records]
+    for record in written:
+        record.update(data.draw(st.fixed_dictionaries({}, optional={"A__c": ODD_VALUES})))
+        record.update(data.draw(st.fixed_dictionaries({}, optional={"B__c": ODD_VALUES})))
+    written[0].update(A__c=1, B__c=None)
+    path.write_text("".join(to_json(r) + "\n" for r in written))
+    read = from_file(Opportunity, path, profile=SALESFORCE).entities
+    known = SALESFORCE.mapping(Opportunity).plan(Opportunity).known
+    expected = [{k: v for k, v in r.items() if k not in known} for r in written]
+    assert [thaw_json(o.custom_fields) for o in read] == expected
+
+
 def attrs_of(opportunity):
     return to_record(opportunity, profile=SALESFORCE)
 
@@ -141,17 +161,19 @@ def test_a_clean_file_is_read_without_dicts(tmp_path, monkeypatch):
         "CurrencyIsoCode": "EUR",
         "PartnerAccountId": "001A",
     }
-    path.write_text("\n".join(json.dumps({**record, "Id": f"006A{n}"}) for n in range(3)) + "\n\n")
+    lines = (json.dumps({**record, "Id": f"006A{n}", "X__c": n}) for n in range(3))
+    path.write_text("\n".join(lines) + "\n\n")
     monkeypatch.setattr(_loaders, "_decoded_lines", None)  # a call would fail
     deals = from_file(Opportunity, path, profile="salesforce").entities
     assert [d.id for d in deals] == ["006A0", "006A1", "006A2"]
     assert deals[0].amount.amount == Decimal("48000.10")
+    assert [d.custom_fields["X__c"] for d in deals] == [0, 1, 2]
 
 
 @pytest.mark.parametrize("profile", [HUBSPOT, SALESFORCE.as_text(), GENERIC.as_text()])
 def test_nested_and_text_records_have_no_line_reader(profile):
     plan = get_profile(profile).mapping(Opportunity).plan(Opportunity)
-    assert plan.line_reader is None
+    assert plan.line_reader() is None
 
 
 def test_progress_counts_the_records_read(tmp_path, monkeypatch):

@@ -263,7 +263,10 @@ def from_file(
     if suffix == ".csv":
         resolved = resolved.as_text()
     batch = Batch(entity_type, resolved, on_error)
-    typed = batch.plan.line_reader if suffix in _JSON_LINES and _fast_json() is not None else None
+    typed = None
+    if suffix in _JSON_LINES and _fast_json() is not None:
+        keys = _first_keys(file)
+        typed = None if keys is None else batch.plan.line_reader(keys)
     try:
         if typed is not None:
             _read_typed_lines(file, batch, *typed, progress)
@@ -305,6 +308,23 @@ def _read_all(
         progress(index + 1)
 
 
+def _first_keys(file: Path) -> Iterable[str] | None:
+    """The fields of a JSON Lines file's first record; None if it is no JSON object."""
+    fast = _fast_json()
+    assert fast is not None  # noqa: S101 - called only with msgspec
+    with file.open("rb") as lines:
+        for number, raw in enumerate(lines, start=1):
+            line = raw[3:] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw
+            if line.isspace() or not line:
+                continue
+            try:
+                first = fast(line)
+            except ValueError:
+                return None
+            return first.keys() if first.__class__ is dict else None
+    return None
+
+
 def _read_typed_lines(
     file: Path,
     batch: Batch[Any],
@@ -314,8 +334,9 @@ def _read_typed_lines(
 ) -> None:
     """Read JSON Lines through the plan's line reader, until it refuses a line.
 
-    A line with a custom field, or one that is no JSON object, makes the rest of the
-    file be read as dicts, since what follows is likely alike. A line whose fields the
+    A line with a custom field the file's first record does not have, or one that is
+    no JSON object, makes the rest of the file be read as dicts, since what follows is
+    likely alike. A line whose fields the
     reader refuses is read again as a dict, so that the detailed path explains it.
     """
     keep = batch.keep

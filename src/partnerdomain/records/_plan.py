@@ -12,13 +12,12 @@ detailed rules when the fast path cannot decide.
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from types import MemberDescriptorType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
@@ -45,10 +44,26 @@ if TYPE_CHECKING:
     from partnerdomain.records._mapping import RecordMapping
     from partnerdomain.records._schema import Slot
 
+    #: Decode a JSON line into a struct, and read the entity from that struct.
+    LineReader: TypeAlias = tuple[Callable[[bytes], Any], Callable[[Any], Any]]
+
 __all__ = ["Plan"]
 
 _MISSING: Any = object()
 _LIST_KINDS = ("codes", "enum_set")
+
+
+_LINE_READERS_KEPT = 8  # line readers kept per plan, for files with different custom fields
+
+
+@attrs.frozen
+class _Struct:
+    """A line reader's struct: its class, field names by CRM name, and custom fields'."""
+
+    cls: type[Any]
+    fields: Mapping[str, str]
+    extra: Mapping[str, str]
+    unset: object
 
 
 class _Slow(Exception):  # noqa: N818 - a signal, never seen outside this module
@@ -117,39 +132,57 @@ class Plan:
         self.id_name = self.names.get("id", "id")
         self.read_fast = self._compile_reader()
         self.write_fast = self._compile_writer()
+        self._line_readers: dict[tuple[str, ...], LineReader] = {}
 
-    @functools.cached_property
-    def line_reader(self) -> tuple[Callable[[bytes], Any], Callable[[Any], Any]] | None:
-        """Decode one JSON line straight into the mapping's fields, and read those.
+    def line_reader(self, keys: Iterable[str] = ()) -> LineReader | None:
+        """Decode one JSON line straight into the fields a file's records hold, and read those.
 
         With the ``fast`` extra (msgspec), a line is decoded into a struct of the
         fields this plan reads, each as the JSON value it holds (``Decimal`` for a
         number with a fraction, as everywhere), or ``None`` when absent or null, as
-        ``dict.get`` gives them to :attr:`read_fast`. That skips building a dict and
-        looking up each key in it. A line holding any other field (a custom field) is
-        refused by the decoder, and so is any line that is not one JSON object: the
-        caller reads those as dicts. The second function is the fast reader of such a
-        struct; it raises like :attr:`read_fast` and builds the same entity.
+        ``dict.get`` gives them to :attr:`read_fast`; that skips building a dict and
+        looking up each key in it. ``keys`` are the fields of the file's first record:
+        those the mapping does not know are the file's custom fields, which the struct
+        holds too (a custom field absent from a line is left out of its entity's
+        ``custom_fields``, and those present are kept in the order of ``keys``). A line
+        holding any other field is refused by the decoder, and so is any line that is
+        not one JSON object: the caller reads those as dicts. The second function is
+        the fast reader of a struct; it raises like :attr:`read_fast` and builds the
+        same entity.
 
         ``None`` without msgspec, and for mappings whose records nest their fields
         (HubSpot's ``properties``) or hold text only (CSV).
         """
         if self.mapping.properties is not None or self.mapping.textual:
             return None
-        try:
-            import msgspec  # noqa: PLC0415 - the optional ``fast`` extra
-        except ImportError:
-            return None
+        custom = () if self.mapping.unknown == "forbid" else tuple(dict.fromkeys(keys))
+        custom = tuple(name for name in custom if name not in self.known)
+        made = self._line_readers.get(custom)
+        if made is None:
+            try:
+                made = self._make_line_reader(custom)
+            except ImportError:
+                return None
+            if len(self._line_readers) >= _LINE_READERS_KEPT:  # files with other custom fields
+                del self._line_readers[next(iter(self._line_readers))]
+            self._line_readers[custom] = made
+        return made
+
+    def _make_line_reader(self, custom: tuple[str, ...]) -> LineReader:
+        import msgspec  # noqa: PLC0415 - the optional ``fast`` extra
+
         fields = {name: f"f{n}" for n, name in enumerate(sorted(self.known))}
+        extra = {name: f"c{n}" for n, name in enumerate(custom)}
         record = msgspec.defstruct(
             f"{self.entity_name}Record",
-            [(field, Any, None) for field in fields.values()],
-            rename={field: name for name, field in fields.items()},
+            [(field, Any, None) for field in fields.values()]
+            + [(field, Any, msgspec.UNSET) for field in extra.values()],
+            rename={field: name for name, field in (fields | extra).items()},
             forbid_unknown_fields=True,
             gc=False,  # decoded JSON holds no cycles, and each struct lives for one read
         )
         decode = msgspec.json.Decoder(record, float_hook=Decimal).decode
-        return decode, self._compile_reader((record, fields))
+        return decode, self._compile_reader(_Struct(record, fields, extra, msgspec.UNSET))
 
     # -- helpers shared by both paths ---------------------------------------------------
 
@@ -506,7 +539,7 @@ class Plan:
     # -- code generation ----------------------------------------------------------------
 
     def _compile_reader(  # noqa: C901, PLR0912, PLR0915
-        self, struct: tuple[type[Any], Mapping[str, str]] | None = None
+        self, struct: _Struct | None = None
     ) -> Callable[[Any], Any]:
         """Generate the fast reader of a record dict, or of a ``struct`` (its fields by name)."""
         m = self.mapping
@@ -534,11 +567,11 @@ class Plan:
             return () if name is None else (ns[name],)
 
         def get(name: str) -> str:
-            return f"g({name!r})" if struct is None else f"r.{struct[1][name]}"
+            return f"g({name!r})" if struct is None else f"r.{struct.fields[name]}"
 
         container = m.properties
         if struct is not None:
-            ns["S"] = struct[0]
+            ns["S"] = struct.cls
             put("    if r.__class__ is not S: raise _Slow")
         elif container is None:
             put("    if r.__class__ is not dict: raise _Slow")
@@ -639,7 +672,12 @@ class Plan:
                         )
             args.append(f"{attr}={var}")
         if struct is not None:  # its decoder refused any field it does not know
-            put("    cf = EMPTY")
+            put("    cf = {}")
+            ns["UNSET"] = struct.unset
+            for name, field in struct.extra.items():
+                put(f"    v = r.{field}")
+                put(f"    if v is not UNSET: cf[{name!r}] = v")
+            put("    if not cf: cf = EMPTY")
         else:
             put("    if KNOWN.issuperset(r):")
             put("        cf = EMPTY")
