@@ -2,6 +2,8 @@
 
 import functools
 import json
+import os
+import threading
 from decimal import Decimal
 
 import pytest
@@ -149,7 +151,8 @@ def attrs_of(opportunity):
 
 
 def test_a_clean_file_is_read_without_dicts(tmp_path, monkeypatch):
-    # The speed of large loads rests on this: no line of a clean file becomes a dict.
+    # The speed of large loads rests on this: after the first record, which chooses the
+    # line reader, no line of a clean file becomes a dict.
     path = tmp_path / "deals.jsonl"
     record = {
         "Id": "006A",
@@ -163,8 +166,17 @@ def test_a_clean_file_is_read_without_dicts(tmp_path, monkeypatch):
     }
     lines = (json.dumps({**record, "Id": f"006A{n}", "X__c": n}) for n in range(3))
     path.write_text("\n".join(lines) + "\n\n")
-    monkeypatch.setattr(_loaders, "_decoded_lines", None)  # a call would fail
+    as_dicts = []
+    decoded_lines = _loaders._decoded_lines
+
+    def counted(*args):
+        for record in decoded_lines(*args):
+            as_dicts.append(record["Id"])
+            yield record
+
+    monkeypatch.setattr(_loaders, "_decoded_lines", counted)
     deals = from_file(Opportunity, path, profile="salesforce").entities
+    assert as_dicts == ["006A0"]
     assert [d.id for d in deals] == ["006A0", "006A1", "006A2"]
     assert deals[0].amount.amount == Decimal("48000.10")
     assert [d.custom_fields["X__c"] for d in deals] == [0, 1, 2]
@@ -176,18 +188,53 @@ def test_nested_and_text_records_have_no_line_reader(profile):
     assert plan.line_reader() is None
 
 
-def test_progress_counts_the_records_read(tmp_path, monkeypatch):
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "plain"])
+def test_progress_counts_the_records_read(tmp_path, monkeypatch, fast):
+    if not fast:
+        monkeypatch.setattr(_loaders, "_fast_json", lambda: None)
     monkeypatch.setattr(_loaders, "_EVERY", 2)
     record = {"name": "Acme", "partner_type": "msp", "stage": "active", "stage_since": "2026-01-05"}
+    lines = [json.dumps({**record, "id": f"P-{n}"}) for n in range(5)]
     path = tmp_path / "partners.jsonl"
-    path.write_text("".join(json.dumps({**record, "id": f"P-{n}"}) + "\n" for n in range(5)))
-    for suffix in (".jsonl", ".json"):
-        if suffix == ".json":
-            path = path.rename(path.with_suffix(".json"))
-            path.write_text("[" + ", ".join(path.read_text().splitlines()) + "]")
+    cases = {
+        "\n".join(lines): [0, 2, 4, 5],
+        "\n\n\n" + "\n".join(lines) + "\n\n": [0, 2, 4, 5],  # blank lines count for nothing
+        lines[0] + "\n" + lines[1] + "\r" + "\n".join(lines[2:]): [0, 2, 4, 5],  # a lone CR
+        "": [0],
+    }
+    for text, expected in cases.items():
+        path.write_text(text, newline="")
         seen: list[int] = []
         from_file(Partner, path, progress=seen.append)
-        assert seen == [0, 2, 4, 5]
+        assert seen == expected, text
+    document = tmp_path / "partners.json"
+    document.write_text("[" + ", ".join(lines) + "]")
+    seen = []
+    from_file(Partner, document, progress=seen.append)
+    assert seen == [0, 2, 4, 5]
+
+
+def test_a_named_pipe_is_read_once(tmp_path):
+    # The file is opened once: a pipe's records are not spent on a look at the first.
+    pipe = tmp_path / "partners.jsonl"
+    os.mkfifo(pipe)
+    record = {"name": "Acme", "partner_type": "msp", "stage": "active", "stage_since": "2026-01-05"}
+
+    def write():
+        with pipe.open("w") as out:
+            out.writelines(json.dumps({**record, "id": f"P-{n}"}) + "\n" for n in range(3))
+
+    read: list[str] = []
+
+    def read_it():
+        read.extend(p.id for p in from_file(Partner, pipe).entities)
+
+    threads = [threading.Thread(target=f, daemon=True) for f in (write, read_it)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)  # a second open of the pipe would wait for ever
+    assert read == ["P-0", "P-1", "P-2"]
 
 
 def test_a_bad_record_names_its_file(tmp_path):

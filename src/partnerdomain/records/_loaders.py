@@ -32,6 +32,8 @@ from partnerdomain.records._profiles import GENERIC, Profile, get_profile
 if TYPE_CHECKING:
     from datetime import date
 
+    from partnerdomain.records._plan import LineReader
+
 __all__ = ["Source", "from_file", "load_portfolio", "read_records"]
 
 T = TypeVar("T")
@@ -224,15 +226,19 @@ def from_file(
 
     What :func:`from_records` does with the records of :func:`read_records`, with the
     same results, and faster for large JSON Lines files when the ``fast`` extra is
-    installed: a line is decoded straight into the fields the profile reads, without
-    a dict (a line with custom fields, or any line the decoder refuses, is read as a
-    dict, as before; after the first such line the rest of the file is too). CSV files
-    are read with the profile's text variant (:meth:`Profile.as_text`).
+    installed: a line is decoded straight into the fields the profile reads and the
+    custom fields of the file's first record, without a dict. A line with another
+    field, or any line that decoder refuses, is read as a dict, and so is the rest of
+    the file. The one difference this makes: the custom fields of a line so decoded
+    are kept in the order of the first record's (JSON objects have no order, and
+    entities compare equal either way). CSV files are read with the profile's text
+    variant (:meth:`Profile.as_text`).
 
     >>> import tempfile
     >>> from pathlib import Path
     >>> from partnerdomain import Opportunity
-    >>> deals = Path(tempfile.mkdtemp()) / "deals.jsonl"
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> deals = Path(folder.name) / "deals.jsonl"
     >>> _ = deals.write_text(
     ...     '{"Id": "006A", "StageName": "Closed Won", "Stage_Since__c": "2026-05-04",'
     ...     ' "CreatedDate": "2026-02-01T00:00:00.000+0000", "Deal_Source__c": "Partner Sourced",'
@@ -240,6 +246,7 @@ def from_file(
     >>> result = from_file(Opportunity, deals, profile="salesforce")
     >>> [(o.id, o.amount.amount) for o in result.entities]
     [('006A', Decimal('48000.10'))]
+    >>> folder.cleanup()
 
     Args:
         entity_type: The entity to build for every record.
@@ -254,7 +261,8 @@ def from_file(
 
     Raises:
         RecordError: If the file is not valid JSON or holds no list of records, or, in
-            raise mode, for the first bad record; its ``source`` is the file.
+            raise mode, for the first bad record; its ``source`` is the file. Also if
+            ``on_error`` is neither ``"raise"`` nor ``"collect"`` (with no source).
         OSError: If the file cannot be read.
     """
     file = Path(path)
@@ -263,17 +271,13 @@ def from_file(
     if suffix == ".csv":
         resolved = resolved.as_text()
     batch = Batch(entity_type, resolved, on_error)
-    typed = None
-    if suffix in _JSON_LINES and _fast_json() is not None:
-        keys = _first_keys(file)
-        typed = None if keys is None else batch.plan.line_reader(keys)
     try:
-        if typed is not None:
-            _read_typed_lines(file, batch, *typed, progress)
+        if suffix in _JSON_LINES and _fast_json() is not None:
+            read = _read_json_lines(file, batch, progress)
         else:
             records = read_records(file, envelope=resolved.envelope)
             try:
-                _read_all(records, batch, progress)
+                read = _read_all(records, batch, progress)
             finally:
                 close = getattr(records, "close", None)
                 if close is not None:
@@ -284,6 +288,8 @@ def from_file(
         raise exc.in_source(os.fspath(path)) from None
     finally:
         forget_memos()  # the memos hold nothing once the read is over
+    if progress is not None:
+        progress(read)
     return batch.result()
 
 
@@ -291,85 +297,94 @@ def _read_all(
     records: Iterable[object],
     batch: Batch[Any],
     progress: Callable[[int], object] | None,
-    start: int = 0,
-) -> None:
+    index: int = 0,
+) -> int:
+    """Read records from ``index`` on; return the index after the last one."""
     fast, keep, slow = batch.fast, batch.keep, batch.slow
-    index = start - 1
-    for index, record in enumerate(records, start):
-        if progress is not None and not index % _EVERY:
-            progress(index)
+    due = -(-index // _EVERY) * _EVERY if progress is not None else -1
+    for record in records:
+        if index == due:
+            progress(index)  # type: ignore[misc] # due is -1 without progress
+            due += _EVERY
         try:
             keep(fast(record))
+            index += 1
             continue
         except Exception:  # noqa: BLE001, S110 - any failure hands over to the detailed path
             pass
         slow(record, index)
-    if progress is not None:
-        progress(index + 1)
+        index += 1
+    return index
 
 
-def _first_keys(file: Path) -> Iterable[str] | None:
-    """The fields of a JSON Lines file's first record; None if it is no JSON object."""
+def _read_json_lines(
+    file: Path, batch: Batch[Any], progress: Callable[[int], object] | None
+) -> int:
+    """Read JSON Lines with msgspec: through a line reader while it can; return the count.
+
+    The first record, read as a dict, chooses the line reader by its fields. A line
+    with a custom field the first record does not have, or one that is no JSON object,
+    makes the rest of the file be read as dicts, since what follows is likely alike. A
+    line whose fields the line reader refuses is read again as a dict, so that the
+    detailed path explains it, and reading goes on.
+    """
     fast = _fast_json()
     assert fast is not None  # noqa: S101 - called only with msgspec
-    with file.open("rb") as lines:
-        for number, raw in enumerate(lines, start=1):
-            line = raw[3:] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw
-            if line.isspace() or not line:
-                continue
-            try:
-                first = fast(line)
-            except ValueError:
-                return None
-            return first.keys() if first.__class__ is dict else None
-    return None
+    with file.open("rb") as lines:  # opened once: the file may be a pipe
+        numbered = enumerate(lines, start=1)
+        first: list[dict[str, Any]] = []
+        for number, raw in numbered:  # blank lines before the first record are skipped
+            first = list(_decoded_lines(file, iter([(number, raw)]), fast))
+            if first:
+                break
+        index = _read_all(first, batch, progress)
+        if len(first) == 1 and first[0].__class__ is dict:
+            typed = batch.plan.line_reader(first[0].keys())
+            if typed is not None:
+                index = _read_typed(file, numbered, batch, typed, progress, index)
+        return _read_all(_decoded_lines(file, numbered, fast), batch, progress, index)
 
 
-def _read_typed_lines(
+def _read_typed(  # noqa: PLR0913, PLR0917 - the state of one file's read
     file: Path,
+    numbered: Iterator[tuple[int, bytes]],
     batch: Batch[Any],
-    decode: Callable[[bytes], Any],
-    read: Callable[[Any], Any],
+    typed: LineReader,
     progress: Callable[[int], object] | None,
-) -> None:
-    """Read JSON Lines through the plan's line reader, until it refuses a line.
-
-    A line with a custom field the file's first record does not have, or one that is
-    no JSON object, makes the rest of the file be read as dicts, since what follows is
-    likely alike. A line whose fields the
-    reader refuses is read again as a dict, so that the detailed path explains it.
-    """
+    index: int,
+) -> int:
+    """Read lines through a line reader until one makes the rest dicts; return the index."""
+    decode, read = typed
     keep = batch.keep
     fast = _fast_json()
     assert fast is not None  # noqa: S101 - a line reader exists only with msgspec
-    index = 0
-    with file.open("rb") as lines:
-        numbered = enumerate(lines, start=1)
-        for number, raw in numbered:
-            line = raw[3:] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw
-            if progress is not None and not index % _EVERY:
-                progress(index)
+    due = -(-index // _EVERY) * _EVERY if progress is not None else -1
+    for number, line in numbered:  # line 1 is read: no byte-order mark is left to cut
+        try:
+            struct = decode(line)
+        except ValueError:  # msgspec.DecodeError and UnicodeDecodeError
+            if line.isspace() or not line:
+                continue
+            rest_as_dicts = True
+        else:
             try:
-                struct = decode(line)
-            except ValueError:  # msgspec.DecodeError and UnicodeDecodeError
-                if line.isspace() or not line:
-                    continue
-                rest_as_dicts = True
+                entity = read(struct)
+            except Exception:  # noqa: BLE001 - read again as a dict, below
+                rest_as_dicts = False
             else:
-                try:
-                    keep(read(struct))
-                    index += 1
-                    continue
-                except Exception:  # noqa: BLE001 - read again as a dict, below
-                    rest_as_dicts = False
-            for record in _decoded_lines(file, iter([(number, raw)]), fast):
-                batch.read(record, index)
+                if index == due:
+                    progress(index)  # type: ignore[misc] # due is -1 without progress
+                    due += _EVERY
+                keep(entity)
                 index += 1
-            if rest_as_dicts:
-                _read_all(_decoded_lines(file, numbered, fast), batch, progress, index)
-                return
-    if progress is not None:
-        progress(index)
+                continue
+        index = _read_all(
+            _decoded_lines(file, iter([(number, line)]), fast), batch, progress, index
+        )
+        if rest_as_dicts:
+            break
+        due = -(-index // _EVERY) * _EVERY if progress is not None else -1
+    return index
 
 
 def load_portfolio(  # noqa: PLR0913 - one source per kind of entity

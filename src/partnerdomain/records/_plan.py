@@ -13,6 +13,7 @@ detailed rules when the fast path cannot decide.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -54,6 +55,7 @@ _LIST_KINDS = ("codes", "enum_set")
 
 
 _LINE_READERS_KEPT = 8  # line readers kept per plan, for files with different custom fields
+_LINE_READERS_LOCK = threading.Lock()
 
 
 @attrs.frozen
@@ -144,7 +146,8 @@ class Plan:
         looking up each key in it. ``keys`` are the fields of the file's first record:
         those the mapping does not know are the file's custom fields, which the struct
         holds too (a custom field absent from a line is left out of its entity's
-        ``custom_fields``, and those present are kept in the order of ``keys``). A line
+        ``custom_fields``, and those present are kept in the order of ``keys``, whatever
+        their order on the line: JSON objects have none). A line
         holding any other field is refused by the decoder, and so is any line that is
         not one JSON object: the caller reads those as dicts. The second function is
         the fast reader of a struct; it raises like :attr:`read_fast` and builds the
@@ -157,15 +160,16 @@ class Plan:
             return None
         custom = () if self.mapping.unknown == "forbid" else tuple(dict.fromkeys(keys))
         custom = tuple(name for name in custom if name not in self.known)
-        made = self._line_readers.get(custom)
-        if made is None:
-            try:
-                made = self._make_line_reader(custom)
-            except ImportError:
-                return None
-            if len(self._line_readers) >= _LINE_READERS_KEPT:  # files with other custom fields
-                del self._line_readers[next(iter(self._line_readers))]
-            self._line_readers[custom] = made
+        with _LINE_READERS_LOCK:  # plans are shared: one thread at a time changes the cache
+            made = self._line_readers.get(custom)
+            if made is None:
+                try:
+                    made = self._make_line_reader(custom)
+                except ImportError:
+                    return None
+                if len(self._line_readers) >= _LINE_READERS_KEPT:  # the oldest goes
+                    del self._line_readers[next(iter(self._line_readers))]
+                self._line_readers[custom] = made
         return made
 
     def _make_line_reader(self, custom: tuple[str, ...]) -> LineReader:
