@@ -7,6 +7,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+from _json_text import to_json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +25,7 @@ from partnerdomain.records import (
     read_records,
     to_record,
 )
+from partnerdomain.records._api import Batch
 from partnerdomain.testing import opportunities, partner_managers, partners
 
 ENTITIES = {Opportunity: opportunities(), Partner: partners(), PartnerManager: partner_managers()}
@@ -31,18 +33,6 @@ PROFILES = (GENERIC, SALESFORCE, HUBSPOT)
 
 ODD_VALUES = st.none() | st.booleans() | st.integers() | st.text(max_size=4) | st.just([1, "x"])
 ODD_VALUES |= st.decimals(allow_nan=False, allow_infinity=False, places=2)
-
-
-def to_json(value):
-    """JSON text for a value, writing a Decimal as the number it is (json cannot)."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        items = (f"{json.dumps(k)}: {to_json(v)}" for k, v in value.items())
-        return "{" + ", ".join(items) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(to_json(v) for v in value) + "]"
-    return json.dumps(value)
 
 
 @st.composite
@@ -192,7 +182,7 @@ def test_nested_and_text_records_have_no_line_reader(profile):
 def test_progress_counts_the_records_read(tmp_path, monkeypatch, fast):
     if not fast:
         monkeypatch.setattr(_loaders, "_fast_json", lambda: None)
-    monkeypatch.setattr(_loaders, "_EVERY", 2)
+    monkeypatch.setattr(Batch, "every", 2)
     record = {"name": "Acme", "partner_type": "msp", "stage": "active", "stage_since": "2026-01-05"}
     lines = [json.dumps({**record, "id": f"P-{n}"}) for n in range(5)]
     path = tmp_path / "partners.jsonl"

@@ -1,9 +1,9 @@
 """JSON files read the same, exactly, whether or not msgspec (the ``fast`` extra) is there."""
 
-import json
 from decimal import Decimal
 
 import pytest
+from _json_text import to_json
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,18 +35,6 @@ JSON = st.recursive(
 RECORDS = st.lists(st.dictionaries(st.text(max_size=8), JSON, max_size=6), max_size=6)
 
 
-def to_json(value):
-    """JSON text for a value, writing a Decimal as the number it is (json cannot)."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        items = (f"{json.dumps(k, ensure_ascii=False)}: {to_json(v)}" for k, v in value.items())
-        return "{" + ", ".join(items) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(to_json(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
-
-
 def write(path, records, *, ending="\n", bom=False):
     text = "".join(to_json(r) + ending for r in records)
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
@@ -70,9 +58,7 @@ def test_both_readers_give_the_same_exact_records(tmp_path_factory, records, end
     assert [repr(r) for r in fast] == [repr(r) for r in plain]  # Decimal("1.10") stays 1.10
 
 
-@given(
-    records=RECORDS, envelope=st.sampled_from([None, "records", "results"]), bom=st.booleans()
-)
+@given(records=RECORDS, envelope=st.sampled_from([None, "records", "results"]), bom=st.booleans())
 def test_both_readers_give_the_same_json_document(tmp_path_factory, records, envelope, bom):
     path = tmp_path_factory.mktemp("document") / "records.json"
     listed = "[" + ", ".join(to_json(r) for r in records) + "]"

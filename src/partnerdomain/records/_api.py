@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 __all__ = ["ImportResult", "Reject", "from_record", "from_records", "to_record", "to_records"]
 
 T = TypeVar("T")
-_GAVE_UP: Any = object()
 
 
 @attrs.frozen(kw_only=True)
@@ -126,16 +125,8 @@ def from_records(
         RecordError: In raise mode, for the first bad record (listing all its problems).
     """
     batch = Batch(entity_type, profile, on_error)
-    fast, keep, slow = batch.fast, batch.keep, batch.slow
     try:
-        for index, record in enumerate(records):
-            # The generated fast path first; the detailed path decides when it gives up.
-            try:
-                keep(fast(record))
-                continue
-            except Exception:  # noqa: BLE001, S110 - any failure hands over to the detailed path
-                pass
-            slow(record, index)
+        batch.read_all(records)
     finally:
         forget_memos()  # the memos hold nothing once the read is over
     return batch.result()
@@ -144,9 +135,12 @@ def from_records(
 class Batch(Generic[T]):
     """A batch read under way: its plan, the entities and rejects so far (internal).
 
-    Readers run the plan's fast path themselves, inline, and hand a record to
-    :meth:`slow` only when that gives up, so the common case costs no call here.
+    :meth:`read_all` reads records as they come; a reader with its own way to the
+    entities (the line readers) keeps them itself and hands a record to
+    :meth:`read_all` when that way gives up.
     """
+
+    every = 5000  # records between two calls of a progress callback
 
     def __init__(self, entity_type: type[T], profile: Profile | str, on_error: str) -> None:
         """Check ``on_error`` and compile (or reuse) the plan."""
@@ -162,6 +156,38 @@ class Batch(Generic[T]):
         self.rejects: list[Reject] = []
         self.collect = on_error == "collect"
 
+    def read_all(
+        self,
+        records: Iterable[object],
+        progress: Callable[[int], object] | None = None,
+        index: int = 0,
+    ) -> int:
+        """Read records, the first being the ``index``-th; return the index after the last.
+
+        ``progress`` is called with ``index`` before each record whose index is a
+        multiple of :attr:`every`.
+        """
+        fast, keep, slow = self.fast, self.keep, self.slow
+        due = self.due(index) if progress is not None else -1
+        for record in records:
+            if index == due:
+                progress(index)  # type: ignore[misc] # due is -1 without progress
+                due += self.every
+            # The generated fast path first; the detailed path decides when it gives up.
+            try:
+                keep(fast(record))
+                index += 1
+                continue
+            except Exception:  # noqa: BLE001, S110 - any failure hands over to the detailed path
+                pass
+            slow(record, index)
+            index += 1
+        return index
+
+    def due(self, index: int) -> int:
+        """The first index from ``index`` on at which progress is reported."""
+        return -(-index // self.every) * self.every
+
     def slow(self, record: object, index: int) -> None:
         """Read a record the fast path gave up on: keep its entity, or its reject."""
         try:
@@ -170,17 +196,6 @@ class Batch(Generic[T]):
             if not self.collect:
                 raise
             self.rejects.append(Reject(index=index, record=record, error=exc))
-
-    def read(self, record: object, index: int) -> None:
-        """Read one record: the fast path, then :meth:`slow` if it gives up."""
-        try:
-            entity = self.fast(record)
-        except Exception:  # noqa: BLE001 - any failure hands over to the detailed path
-            entity = _GAVE_UP
-        if entity is _GAVE_UP:  # not in the except block: its error would chain to this one
-            self.slow(record, index)
-        else:
-            self.keep(entity)
 
     def result(self) -> ImportResult[T]:
         """The entities and rejects read so far."""

@@ -43,7 +43,6 @@ Source = str | os.PathLike[str] | Iterable[Mapping[str, Any]]
 
 _JSON_LINES = (".jsonl", ".ndjson")
 _MISSING: Any = object()
-_EVERY = 5000  # records between two calls of a progress callback
 
 
 def _is_path(source: object) -> bool:
@@ -277,7 +276,7 @@ def from_file(
         else:
             records = read_records(file, envelope=resolved.envelope)
             try:
-                read = _read_all(records, batch, progress)
+                read = batch.read_all(records, progress)
             finally:
                 close = getattr(records, "close", None)
                 if close is not None:
@@ -291,30 +290,6 @@ def from_file(
     if progress is not None:
         progress(read)
     return batch.result()
-
-
-def _read_all(
-    records: Iterable[object],
-    batch: Batch[Any],
-    progress: Callable[[int], object] | None,
-    index: int = 0,
-) -> int:
-    """Read records from ``index`` on; return the index after the last one."""
-    fast, keep, slow = batch.fast, batch.keep, batch.slow
-    due = -(-index // _EVERY) * _EVERY if progress is not None else -1
-    for record in records:
-        if index == due:
-            progress(index)  # type: ignore[misc] # due is -1 without progress
-            due += _EVERY
-        try:
-            keep(fast(record))
-            index += 1
-            continue
-        except Exception:  # noqa: BLE001, S110 - any failure hands over to the detailed path
-            pass
-        slow(record, index)
-        index += 1
-    return index
 
 
 def _read_json_lines(
@@ -337,12 +312,12 @@ def _read_json_lines(
             first = list(_decoded_lines(file, iter([(number, raw)]), fast))
             if first:
                 break
-        index = _read_all(first, batch, progress)
+        index = batch.read_all(first, progress)
         if len(first) == 1 and first[0].__class__ is dict:
             typed = batch.plan.line_reader(first[0].keys())
             if typed is not None:
                 index = _read_typed(file, numbered, batch, typed, progress, index)
-        return _read_all(_decoded_lines(file, numbered, fast), batch, progress, index)
+        return batch.read_all(_decoded_lines(file, numbered, fast), progress, index)
 
 
 def _read_typed(  # noqa: PLR0913, PLR0917 - the state of one file's read
@@ -358,7 +333,7 @@ def _read_typed(  # noqa: PLR0913, PLR0917 - the state of one file's read
     keep = batch.keep
     fast = _fast_json()
     assert fast is not None  # noqa: S101 - a line reader exists only with msgspec
-    due = -(-index // _EVERY) * _EVERY if progress is not None else -1
+    due = batch.due(index) if progress is not None else -1
     for number, line in numbered:  # line 1 is read: no byte-order mark is left to cut
         try:
             struct = decode(line)
@@ -374,16 +349,14 @@ def _read_typed(  # noqa: PLR0913, PLR0917 - the state of one file's read
             else:
                 if index == due:
                     progress(index)  # type: ignore[misc] # due is -1 without progress
-                    due += _EVERY
+                    due += batch.every
                 keep(entity)
                 index += 1
                 continue
-        index = _read_all(
-            _decoded_lines(file, iter([(number, line)]), fast), batch, progress, index
-        )
+        index = batch.read_all(_decoded_lines(file, iter([(number, line)]), fast), progress, index)
         if rest_as_dicts:
             break
-        due = -(-index // _EVERY) * _EVERY if progress is not None else -1
+        due = batch.due(index) if progress is not None else -1
     return index
 
 
