@@ -168,7 +168,7 @@ class Batch(Generic[T]):
         multiple of :attr:`every`.
         """
         fast, keep, slow = self.fast, self.keep, self.slow
-        due = self.due(index) if progress is not None else -1
+        due = self.due(index, progress)
         for record in records:
             if index == due:
                 progress(index)  # type: ignore[misc] # due is -1 without progress
@@ -184,9 +184,9 @@ class Batch(Generic[T]):
             index += 1
         return index
 
-    def due(self, index: int) -> int:
-        """The first index from ``index`` on at which progress is reported."""
-        return -(-index // self.every) * self.every
+    def due(self, index: int, progress: Callable[[int], object] | None) -> int:
+        """The first index from ``index`` on at which progress is reported (-1: never)."""
+        return -1 if progress is None else -(-index // self.every) * self.every
 
     def slow(self, record: object, index: int) -> None:
         """Read a record the fast path gave up on: keep its entity, or its reject."""

@@ -333,7 +333,7 @@ def _read_typed(  # noqa: PLR0913, PLR0917 - the state of one file's read
     keep = batch.keep
     fast = _fast_json()
     assert fast is not None  # noqa: S101 - a line reader exists only with msgspec
-    due = batch.due(index) if progress is not None else -1
+    due = batch.due(index, progress)
     for number, line in numbered:  # line 1 is read: no byte-order mark is left to cut
         try:
             struct = decode(line)
@@ -356,7 +356,7 @@ def _read_typed(  # noqa: PLR0913, PLR0917 - the state of one file's read
         index = batch.read_all(_decoded_lines(file, iter([(number, line)]), fast), progress, index)
         if rest_as_dicts:
             break
-        due = batch.due(index) if progress is not None else -1
+        due = batch.due(index, progress)
     return index
 
 
