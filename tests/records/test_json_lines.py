@@ -109,3 +109,32 @@ def test_load_portfolio_names_the_file_of_a_bad_record(tmp_path):
     assert error.source == str(path)
     assert str(error).startswith(f"Partner record (in {path}, record 0")
     assert pickle.loads(pickle.dumps(error)).source == str(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b'{"a": 1,\r"b": 2}\n{"c": 3}\n', [{"a": 1, "b": 2}, {"c": 3}]),  # CR: whitespace
+        (b'{"a": 1}\r{"b": 2}\r\n', [{"a": 1}, {"b": 2}]),  # CR: between records
+        (b'{"a": 1}\r\r\n\r{"b": 2}\r', [{"a": 1}, {"b": 2}]),  # blank lines of CRs
+        (b'{"s": "a\xe2\x80\xa8b"}\n', [{"s": "a\u2028b"}]),  # not a line break in JSON Lines
+    ],
+)
+def test_a_line_ends_at_a_line_feed_on_both_paths(tmp_path, monkeypatch, text, expected):
+    path = tmp_path / "records.jsonl"
+    path.write_bytes(text)
+    fast, plain = read_both(path, monkeypatch)
+    assert fast == plain == expected
+
+
+def test_bad_utf8_is_named_by_line_and_position_on_both_paths(tmp_path, monkeypatch):
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b'{"a": 1}\n' * 3000 + b'{"name": "Caf\xe9"}\n')
+    messages = []
+    for fast in (_loaders._fast_json, lambda: None):
+        monkeypatch.setattr(_loaders, "_fast_json", fast)
+        with pytest.raises(RecordError, match="UTF-8 text on line 3001") as info:
+            list(read_records(path))
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    assert "position 13" in messages[0]

@@ -8,6 +8,7 @@ import csv
 import functools
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -102,50 +103,56 @@ def _fast_json() -> Callable[[bytes], Any] | None:
 
 
 def _json_lines(file: Path) -> Iterator[dict[str, Any]]:
-    fast = _fast_json()
-    if fast is None:
-        yield from _json_text_lines(file)
-        return
     with file.open("rb") as lines:
-        yield from _decoded_lines(file, enumerate(lines, start=1), fast)
+        yield from _decoded_lines(file, enumerate(lines, start=1), _fast_json())
 
 
 def _decoded_lines(
-    file: Path, numbered: Iterator[tuple[int, bytes]], fast: Callable[[bytes], Any]
+    file: Path, numbered: Iterator[tuple[int, bytes]], fast: Callable[[bytes], Any] | None
 ) -> Iterator[dict[str, Any]]:
+    """Decode numbered lines of UTF-8 bytes (each ends with a line feed): ``fast`` first."""
     for number, raw in numbered:
         line = raw[3:] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw
+        if fast is None:
+            yield from _text_line(file, number, line)
+            continue
         try:
             record = fast(line)
         except ValueError:  # msgspec.DecodeError and UnicodeDecodeError
-            yield from _refused_line(file, number, line)
+            yield from _text_line(file, number, line)
         else:
             yield record
 
 
-def _refused_line(file: Path, number: int, line: bytes) -> Iterator[dict[str, Any]]:
-    """Read a line the fast decoder refused: a blank line, or json reads it (or fails)."""
-    # The fast decoder reads bytes several times as fast as json reads text. A line it
-    # refuses (a lone surrogate, two records on one line, a lone carriage return) is
-    # read again by json, which reads it as the fallback reads every line, or names
-    # the problem. Text mode would split at a lone carriage return too; so does this.
+# Where a line holding more than one record breaks: at a carriage return, alone or not.
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _text_line(file: Path, number: int, line: bytes) -> Iterator[dict[str, Any]]:
+    """Read one line with json: the plain path, and what the fast decoder refused.
+
+    A line is what ends with a line feed, so a carriage return inside a record is JSON
+    whitespace, as it is to the fast decoder. A line json cannot read as one record,
+    but that carriage returns split into several (a file with old Mac line endings),
+    gives each of them. Errors name the line, and bad UTF-8 the byte's position in it.
+    """
     if line.isspace() or not line:
         return
-    for part in line.splitlines():
-        try:
-            text = part.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise _bad_file(file, None, f"UTF-8 text ({exc})") from None
-        yield from _decode_line(file, number, text)
-
-
-def _json_text_lines(file: Path) -> Iterator[dict[str, Any]]:
     try:
-        with file.open(encoding="utf-8-sig") as lines:
-            for number, line in enumerate(lines, start=1):
-                yield from _decode_line(file, number, line)
+        text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _bad_file(file, None, f"UTF-8 text ({exc})") from None
+        raise _bad_file(file, None, f"UTF-8 text on line {number} ({exc})") from None
+    try:
+        record = _DECODE(text)
+    except ValueError as exc:
+        parts = _LINE_BREAK.split(text.rstrip("\r\n"))
+        if len(parts) == 1:
+            expected = f"a JSON record on line {number} ({exc})"
+            raise _bad_file(file, parts[0][:80], expected) from None
+        for part in parts:
+            yield from _decode_line(file, number, part)
+    else:
+        yield record
 
 
 def _decode_line(file: Path, number: int, line: str) -> Iterator[dict[str, Any]]:
