@@ -236,3 +236,28 @@ def test_a_bad_record_names_its_file(tmp_path):
     assert [p.field for p in info.value.problems] == ["name"]
     result = from_file(Partner, path, on_error="collect")
     assert (result.entities, [r.index for r in result.rejects]) == ((), [0])
+
+
+# JSON numbers that are equal but written differently: each must stay as written.
+AMOUNT_TEXTS = ["5", "5.0", "5.00", "50E-1", "0", "0.0", "-0.00", "1e3", "1000", "48000.10"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(amounts=st.lists(st.sampled_from(AMOUNT_TEXTS), min_size=1, max_size=30))
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "plain"])
+def test_amounts_sent_as_json_numbers_keep_their_exact_text(tmp_path_factory, amounts, fast):
+    # Real SOQL answers send amounts as numbers. The bulk read shares one Money per
+    # number's text: 5, 5.0 and 5.00 are equal, yet each deal keeps its own.
+    path = tmp_path_factory.mktemp("numbers") / "deals.jsonl"
+    line = (
+        '{{"Id": "006A{n}", "StageName": "Closed Won", "Stage_Since__c": "2026-05-04", '
+        '"CreatedDate": "2026-02-01T00:00:00.000+0000", "Deal_Source__c": "Partner Sourced", '
+        '"Amount": {amount}, "CurrencyIsoCode": "EUR", "PartnerAccountId": "001A"}}\n'
+    )
+    path.write_text("".join(line.format(n=n, amount=a) for n, a in enumerate(amounts)))
+    with pytest.MonkeyPatch.context() as patch:
+        if not fast:
+            patch.setattr(_loaders, "_fast_json", lambda: None)
+        deals = from_file(Opportunity, path, profile=SALESFORCE).entities
+    expected = [str(Decimal(a)) for a in amounts]
+    assert [str(d.amount.amount) for d in deals] == expected

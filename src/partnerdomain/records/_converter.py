@@ -124,6 +124,11 @@ _MEMO_LIMIT = 1 << 16
 _DAYS: dict[str, date] = {}
 _STAMP_DAYS: dict[str, date] = {}
 _MONEY: dict[tuple[str, str], Money] = {}
+# Amounts that came as JSON numbers, by the identity of their shared Decimal (see
+# memo_number): Decimal("5.0") and Decimal("5.00") are equal keys, but two objects. An
+# entry's Money holds its Decimal, so no other object can take that id while it lives.
+_MONEY_OF: dict[tuple[int, str], Money] = {}
+_NUMBERS: dict[str, Decimal] = {}
 _TEXTS: dict[tuple[Callable[[object], object], str], object] = {}
 _IDS: dict[str, str] = {}
 # Per suffix: the timestamps written exactly as their day and that suffix, so that they
@@ -136,6 +141,8 @@ def forget_memos() -> None:
     _DAYS.clear()
     _STAMP_DAYS.clear()
     _MONEY.clear()
+    _MONEY_OF.clear()
+    _NUMBERS.clear()
     _TEXTS.clear()
     _IDS.clear()
     for memo in _WHOLE_DAY_STAMPS.values():
@@ -203,17 +210,42 @@ def memo_text(decode: Callable[[object], object], value: object) -> object:
     return result
 
 
-def memo_money(value: object, currency: str) -> Money:
-    """``Money(amount(value), currency)``, remembered in ``_MONEY`` for textual amounts.
+def memo_number(text: str) -> Decimal:
+    """The ``Decimal`` of a JSON number's text, one shared object per text.
 
-    Only strings are remembered: ``Decimal("5")`` and ``Decimal("5.00")`` are equal
-    keys but must stay distinct amounts, so that a record is written back as read.
+    A JSON decoder's float hook in bulk reads: a CRM export repeats the same amounts,
+    and one object per text lets :func:`memo_money` remember them exactly.
+    """
+    number = _NUMBERS.get(text)
+    if number is None:
+        if len(_NUMBERS) >= _MEMO_LIMIT:
+            _NUMBERS.clear()
+        number = _NUMBERS[text] = Decimal(text)
+    return number
+
+
+def memo_money(value: object, currency: str) -> Money:
+    """``Money(amount(value), currency)``, remembered for textual and shared amounts.
+
+    A string amount is remembered by its text in ``_MONEY``. A ``Decimal`` is
+    remembered by its identity in ``_MONEY_OF``, since ``Decimal("5")`` and
+    ``Decimal("5.00")`` are equal keys but must stay distinct amounts, so that a record
+    is written back as read: that finds again the shared objects of
+    :func:`memo_number`.
     """
     money = Money(amount(value), currency)
-    if value.__class__ is str and currency.__class__ is str:
-        if len(_MONEY) >= _MEMO_LIMIT:
-            _MONEY.clear()
-        _MONEY[value, currency] = money
+    if currency.__class__ is str:
+        cls = value.__class__
+        if cls is str:
+            memo: dict[Any, Money] = _MONEY
+            key: tuple[object, str] = (value, currency)
+        elif cls is Decimal:
+            memo, key = _MONEY_OF, (id(value), currency)
+        else:
+            return money
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = money
     return money
 
 

@@ -27,7 +27,7 @@ from partnerdomain.model import (
     Portfolio,
 )
 from partnerdomain.records._api import Batch, ImportResult, from_records
-from partnerdomain.records._converter import forget_memos
+from partnerdomain.records._converter import forget_memos, memo_number
 from partnerdomain.records._profiles import GENERIC, Profile, get_profile
 
 if TYPE_CHECKING:
@@ -100,6 +100,17 @@ def _fast_json() -> Callable[[bytes], Any] | None:
     except ImportError:
         return None
     return msgspec.json.Decoder(float_hook=Decimal).decode
+
+
+@functools.cache
+def _fast_json_shared() -> Callable[[bytes], Any]:
+    """:func:`_fast_json`'s decoder for bulk reads: one shared Decimal per number's text.
+
+    Only for reads that end with ``forget_memos()`` (see :func:`memo_number`).
+    """
+    import msgspec  # noqa: PLC0415 - optional; called only once _fast_json() found it
+
+    return msgspec.json.Decoder(float_hook=memo_number).decode
 
 
 def _json_lines(file: Path) -> Iterator[dict[str, Any]]:
@@ -310,8 +321,7 @@ def _read_json_lines(
     line whose fields the line reader refuses is read again as a dict, so that the
     detailed path explains it, and reading goes on.
     """
-    fast = _fast_json()
-    assert fast is not None  # noqa: S101 - called only with msgspec
+    fast = _fast_json_shared()
     with file.open("rb") as lines:  # opened once: the file may be a pipe
         numbered = enumerate(lines, start=1)
         first: list[dict[str, Any]] = []
@@ -338,8 +348,7 @@ def _read_typed(  # noqa: PLR0913, PLR0917 - the state of one file's read
     """Read lines through a line reader until one makes the rest dicts; return the index."""
     decode, read = typed
     keep = batch.keep
-    fast = _fast_json()
-    assert fast is not None  # noqa: S101 - a line reader exists only with msgspec
+    fast = _fast_json_shared()
     due = batch.due(index, progress)
     for number, line in numbered:  # line 1 is read: no byte-order mark is left to cut
         try:

@@ -185,7 +185,7 @@ class Plan:
             forbid_unknown_fields=True,
             gc=False,  # decoded JSON holds no cycles, and each struct lives for one read
         )
-        decode = msgspec.json.Decoder(record, float_hook=Decimal).decode
+        decode = msgspec.json.Decoder(record, float_hook=c.memo_number).decode
         return decode, self._compile_reader(_Struct(record, fields, extra, msgspec.UNSET))
 
     # -- helpers shared by both paths ---------------------------------------------------
@@ -558,6 +558,7 @@ class Plan:
             "DAYS": c._DAYS.get,  # noqa: SLF001 - the converter's memos, read inline
             "STAMP_DAYS": c._STAMP_DAYS.get,  # noqa: SLF001
             "MONEY": c._MONEY.get,  # noqa: SLF001
+            "MONEY_OF": c._MONEY_OF.get,  # noqa: SLF001
             "TEXTS": c._TEXTS.get,  # noqa: SLF001
             "intern": sys.intern,
             "IDS": c._IDS.get,  # noqa: SLF001
@@ -628,7 +629,10 @@ class Plan:
                 put(f"        {var} = {fallback}" if fallback else "        raise _Slow")
                 put("    else:")
                 # "is None", not "or": Money has a __bool__ (zero is false) to call.
-                put(f"        {var} = MONEY((v, cur))")
+                put(
+                    f"        {var} = MONEY((v, cur)) if v.__class__ is str"
+                    " else MONEY_OF((id(v), cur))"
+                )
                 put(f"        if {var} is None: {var} = c.memo_money(v, cur)")
             elif kind == "manager":
                 put(f"    {var} = {{}}")
