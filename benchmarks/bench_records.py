@@ -4,7 +4,9 @@ Import: ``from_records(Partner, records)`` (strict, with full error reporting on
 detailed path) against a hand-written dict-to-attrs loop that builds the same
 partners with no error reporting. Export: ``to_records(partners)`` against a
 hand-written attrs-to-dict loop that writes the same records. Both use the generic
-profile (about 12 fields per record); the Salesforce profile is measured too.
+profile (about 12 fields per record); the Salesforce profile is measured too. From a
+JSON Lines file: ``from_file(Partner, path)`` against ``json.loads`` per line and the
+same hand-written loop, and against ``from_records(Partner, read_records(path))``.
 
     .venv/bin/python benchmarks/bench_records.py            # 1,000,000 records
     .venv/bin/python benchmarks/bench_records.py --n 100000 # a quick run
@@ -14,12 +16,26 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import statistics
+import tempfile
 import time
 from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from partnerdomain import Partner, PartnerStage, PartnerType, TeamRole
-from partnerdomain.records import SALESFORCE, from_records, to_record, to_records
+from partnerdomain.records import (
+    SALESFORCE,
+    from_file,
+    from_records,
+    read_records,
+    to_record,
+    to_records,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 TYPES = list(PartnerType)
 STAGES = list(PartnerStage)
@@ -50,7 +66,7 @@ def make_records(n: int) -> list[dict[str, object]]:
     return records
 
 
-def hand_import(records: list[dict[str, object]]) -> list[Partner]:
+def hand_import(records: Iterable[dict[str, object]]) -> list[Partner]:
     out = []
     append = out.append
     for r in records:
@@ -105,6 +121,17 @@ def hand_export(partners: list[Partner]) -> list[dict[str, object]]:
     return out
 
 
+def hand_file_import(path: Path) -> list[Partner]:
+    with path.open(encoding="utf-8") as lines:
+        return hand_import(json.loads(line) for line in lines)
+
+
+def write_lines(path: Path, records: Iterable[dict[str, object]]) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        out.writelines(json.dumps(r) + "\n" for r in records)
+    return path
+
+
 def timed(fn, arg, repeat):
     times = []
     result = None
@@ -143,6 +170,23 @@ def main() -> None:
     )
     sf_out, _ = timed(lambda ps: to_records(ps, profile=SALESFORCE), partners, args.repeat)
 
+    with tempfile.TemporaryDirectory() as folder:
+        generic_file = write_lines(Path(folder) / "generic.jsonl", records)
+        sf_file = write_lines(Path(folder) / "salesforce.jsonl", sf_records)
+        del sf_records
+        hand_file, expected = timed(hand_file_import, generic_file, args.repeat)
+        file_in, from_disk = timed(
+            lambda f: from_file(Partner, f).entities, generic_file, args.repeat
+        )
+        assert list(from_disk) == expected
+        del expected, from_disk
+        dicts_in, _ = timed(
+            lambda f: from_records(Partner, read_records(f)).entities, generic_file, args.repeat
+        )
+        sf_file_in, _ = timed(
+            lambda f: from_file(Partner, f, profile=SALESFORCE).entities, sf_file, args.repeat
+        )
+
     n = args.n
     print(f"{n:,} partner records, median of {args.repeat} runs")
     rows = [
@@ -152,11 +196,15 @@ def main() -> None:
         ("export: hand-written loop", hand_out, None),
         ("export: to_records (generic)", ours_out, ours_out / hand_out),
         ("export: to_records (salesforce)", sf_out, sf_out / hand_out),
+        ("file: json.loads + hand-written loop", hand_file, None),
+        ("file: from_file (generic)", file_in, file_in / hand_file),
+        ("file: from_records(read_records())", dicts_in, dicts_in / hand_file),
+        ("file: from_file (salesforce)", sf_file_in, sf_file_in / hand_file),
     ]
     for what, seconds, ratio in rows:
         per = seconds / n * 1e6
         shown = "" if ratio is None else f"  {ratio:.2f}x"
-        print(f"  {what:<36} {seconds:8.3f} s  {per:6.2f} us/record{shown}")
+        print(f"  {what:<38} {seconds:8.3f} s  {per:6.2f} us/record{shown}")
 
 
 if __name__ == "__main__":
