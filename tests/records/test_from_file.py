@@ -261,3 +261,24 @@ def test_amounts_sent_as_json_numbers_keep_their_exact_text(tmp_path_factory, am
         deals = from_file(Opportunity, path, profile=SALESFORCE).entities
     expected = [str(Decimal(a)) for a in amounts]
     assert [str(d.amount.amount) for d in deals] == expected
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_a_bulk_read_shares_one_money_per_amount_as_written(tmp_path, suffix):
+    # What keeps a million loaded deals small: one Money per distinct amount and
+    # currency, as a SOQL answer (.json) or an export (.jsonl) writes it.
+    record = (
+        '{{"Id": "006A{n}", "StageName": "Closed Won", "Stage_Since__c": "2026-05-04", '
+        '"CreatedDate": "2026-02-01T00:00:00.000+0000", "Deal_Source__c": "Partner Sourced", '
+        '"Amount": {amount}, "CurrencyIsoCode": "EUR", "PartnerAccountId": "001A"}}'
+    )
+    amounts = ["13600.0", "13600.00", "13600.0", "13600.00", "13600.0"]
+    lines = [record.format(n=n, amount=a) for n, a in enumerate(amounts)]
+    path = tmp_path / f"deals{suffix}"
+    path.write_text(
+        "\n".join(lines) + "\n" if suffix == ".jsonl" else '{"records": [' + ",".join(lines) + "]}"
+    )
+    deals = from_file(Opportunity, path, profile=SALESFORCE).entities
+    assert [str(d.amount.amount) for d in deals] == amounts
+    assert len({id(d.amount) for d in deals}) == 2
+    assert deals[0].amount is deals[2].amount is deals[4].amount

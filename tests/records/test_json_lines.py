@@ -138,3 +138,13 @@ def test_bad_utf8_is_named_by_line_and_position_on_both_paths(tmp_path, monkeypa
         messages.append(str(info.value))
     assert messages[0] == messages[1]
     assert "position 13" in messages[0]
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b""])
+def test_a_cut_record_is_placed_within_its_line_on_both_paths(tmp_path, monkeypatch, ending):
+    path = tmp_path / "cut.jsonl"
+    path.write_bytes(b'{"a": 1}\n{"a":' + ending)
+    for fast in (_loaders._fast_json, lambda: None):
+        monkeypatch.setattr(_loaders, "_fast_json", fast)
+        with pytest.raises(RecordError, match=r"line 2 \(Expecting value: line 1 column 6"):
+            list(read_records(path))

@@ -227,11 +227,12 @@ def memo_number(text: str) -> Decimal:
 def memo_money(value: object, currency: str) -> Money:
     """``Money(amount(value), currency)``, remembered for textual and shared amounts.
 
-    A string amount is remembered by its text in ``_MONEY``. A ``Decimal`` is
+    A string amount is remembered by its text in ``_MONEY``. Any exact ``Decimal`` is
     remembered by its identity in ``_MONEY_OF``, since ``Decimal("5")`` and
     ``Decimal("5.00")`` are equal keys but must stay distinct amounts, so that a record
     is written back as read: that finds again the shared objects of
-    :func:`memo_number`.
+    :func:`memo_number` (a Decimal made otherwise, one per record, is simply never
+    found again).
     """
     money = Money(amount(value), currency)
     if currency.__class__ is str:

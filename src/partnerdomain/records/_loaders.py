@@ -8,7 +8,6 @@ import csv
 import functools
 import json
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -135,10 +134,6 @@ def _decoded_lines(
             yield record
 
 
-# Where a line holding more than one record breaks: at a carriage return, alone or not.
-_LINE_BREAK = re.compile(r"\r\n?|\n")
-
-
 def _text_line(file: Path, number: int, line: bytes) -> Iterator[dict[str, Any]]:
     """Read one line with json: the plain path, and what the fast decoder refused.
 
@@ -153,10 +148,11 @@ def _text_line(file: Path, number: int, line: bytes) -> Iterator[dict[str, Any]]
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _bad_file(file, None, f"UTF-8 text on line {number} ({exc})") from None
+    text = text.rstrip("\r\n")  # so that json's positions are within the line
     try:
         record = _DECODE(text)
     except ValueError as exc:
-        parts = _LINE_BREAK.split(text.rstrip("\r\n"))
+        parts = text.split("\r")  # a line holds no line feed but the one cut off
         if len(parts) == 1:
             expected = f"a JSON record on line {number} ({exc})"
             raise _bad_file(file, parts[0][:80], expected) from None
@@ -207,10 +203,15 @@ def _csv_rows(file: Path) -> Iterator[dict[str, Any]]:
         raise _bad_file(file, None, f"UTF-8 text ({exc})") from None
 
 
-def _json_document(file: Path, envelope: str | None) -> Iterator[dict[str, Any]]:
+def _json_document(
+    file: Path, envelope: str | None, *, shared: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Read a ``.json`` document's records; ``shared``: one Decimal per number's text."""
     document: Any = _MISSING
     fast = _fast_json()
     if fast is not None:
+        if shared:
+            fast = _fast_json_shared()
         with contextlib.suppress(ValueError):  # json reads it again, to name the problem
             document = fast(file.read_bytes())
     if document is _MISSING:
@@ -292,7 +293,11 @@ def from_file(
         if suffix in _JSON_LINES and _fast_json() is not None:
             read = _read_json_lines(file, batch, progress)
         else:
-            records = read_records(file, envelope=resolved.envelope)
+            records = (
+                read_records(file, envelope=resolved.envelope)
+                if suffix in _JSON_LINES or suffix == ".csv"
+                else _json_document(file, resolved.envelope, shared=True)
+            )
             try:
                 read = batch.read_all(records, progress)
             finally:
