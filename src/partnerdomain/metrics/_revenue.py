@@ -19,7 +19,7 @@ from partnerdomain.model import DealSource, OpportunityStage, Quarter
 from partnerdomain.model._portfolio import derived
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable
+    from collections.abc import Collection, Iterable, Sequence
     from datetime import date
 
     from partnerdomain.model import Opportunity, Portfolio
@@ -157,6 +157,17 @@ def first_wins(portfolio: Portfolio, kinds: frozenset[DealSource]) -> dict[str, 
 
 
 _OPEN_STAGES = frozenset(stage for stage in OpportunityStage if stage.is_open)
+
+
+def open_deals_with_partner(
+    portfolio: Portfolio,
+) -> Sequence[tuple[str, DealSource, Opportunity]]:
+    """The open deals that have a partner, as ``(partner id, source, deal)``, in order.
+
+    For the library's own policies and review (not exported): read from the portfolio's
+    deal index, so a pass over the open deals skips the closed ones.
+    """
+    return _deal_index(portfolio).open
 
 
 def _deal_index(portfolio: Portfolio) -> _Deals:

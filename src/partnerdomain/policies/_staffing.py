@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 import attrs
 
 from partnerdomain.exceptions import CurrencyMismatchError, ValidationError
+from partnerdomain.metrics._revenue import open_deals_with_partner
 from partnerdomain.model import (
     Capacity,
     FrozenMap,
     Money,
-    OpportunityStage,
     Partner,
     PartnerManager,
     PartnerType,
@@ -1085,17 +1085,13 @@ def _segment_of_person(
     return Segment(role)
 
 
-_OPEN_STAGES = frozenset(stage for stage in OpportunityStage if stage.is_open)
-
-
 def _co_selling_moves(
     portfolio: Portfolio, partners: Iterable[Partner], quarter: Quarter
 ) -> list[Move]:
     open_deals: dict[str, set[str]] = {}
-    open_stages = _OPEN_STAGES
-    for deal in portfolio.opportunities:
-        executive, pid = deal.account_executive_id, deal.partner_id
-        if executive is not None and pid is not None and deal.stage in open_stages:
+    for pid, _, deal in open_deals_with_partner(portfolio):
+        executive = deal.account_executive_id
+        if executive is not None:
             known = open_deals.get(pid)
             if known is None:
                 open_deals[pid] = {executive}

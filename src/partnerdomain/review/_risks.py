@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from partnerdomain.metrics._revenue import open_deals_with_partner
 from partnerdomain.model import PartnerStage
 from partnerdomain.policies import Reason
 from partnerdomain.rules import Severity
@@ -173,13 +174,8 @@ def _commitments(portfolio: Portfolio, quarter: Quarter, thresholds: RiskThresho
 def _large_deals(portfolio: Portfolio, quarter: Quarter, thresholds: RiskThresholds) -> list[Risk]:
     limit = thresholds.large_deal
     found = []
-    for opp in portfolio.opportunities:
-        if (
-            opp.partner_manager_id is not None
-            or opp.partner_id is None
-            or not opp.stage.is_open
-            or opp.amount.amount < limit
-        ):
+    for _, _, opp in open_deals_with_partner(portfolio):
+        if opp.partner_manager_id is not None or opp.amount.amount < limit:
             continue
         text = (
             f"open deal {opp.id} of {opp.amount} with partner {opp.partner_id} has no "
