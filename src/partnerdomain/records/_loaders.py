@@ -68,13 +68,17 @@ def read_records(
         RecordError: If the file is not valid JSON or holds no list of records.
         OSError: If the file cannot be read.
     """
-    file = Path(path)
+    return _read(Path(path), envelope)
+
+
+def _read(file: Path, envelope: str | None, *, shared: bool = False) -> Iterator[dict[str, Any]]:
+    """:func:`read_records`; ``shared``: a ``.json`` document's numbers as :func:`memo_number`."""
     suffix = file.suffix.lower()
     if suffix in _JSON_LINES:
         return _json_lines(file)
     if suffix == ".csv":
         return _csv_rows(file)
-    return _json_document(file, envelope)
+    return _json_document(file, envelope, shared=shared)
 
 
 def _bad_file(file: Path, value: object, expected: str) -> RecordError:
@@ -210,8 +214,7 @@ def _json_document(
     document: Any = _MISSING
     fast = _fast_json()
     if fast is not None:
-        if shared:
-            fast = _fast_json_shared()
+        fast = _fast_json_shared() if shared else fast
         with contextlib.suppress(ValueError):  # json reads it again, to name the problem
             document = fast(file.read_bytes())
     if document is _MISSING:
@@ -293,11 +296,7 @@ def from_file(
         if suffix in _JSON_LINES and _fast_json() is not None:
             read = _read_json_lines(file, batch, progress)
         else:
-            records = (
-                read_records(file, envelope=resolved.envelope)
-                if suffix in _JSON_LINES or suffix == ".csv"
-                else _json_document(file, resolved.envelope, shared=True)
-            )
+            records = _read(file, resolved.envelope, shared=True)  # memos end with the read
             try:
                 read = batch.read_all(records, progress)
             finally:
