@@ -215,6 +215,15 @@ def _review_parser(commands: Any, codes: str) -> None:  # noqa: ANN401 - argpars
         help="rows per list in table and markdown output, 0 for all (default: 10)",
     )
     review.add_argument(
+        "--no-partner-rows",
+        dest="partner_rows",
+        action="store_false",
+        help=(
+            "leave the row per partner, with its reasons, out of the JSON document (the "
+            "largest part of a large review); json output only"
+        ),
+    )
+    review.add_argument(
         "--fail-on",
         choices=("never", "error", "warning", "info"),
         default="never",
@@ -605,6 +614,8 @@ def _review(args: argparse.Namespace) -> int:
     if args.format is None:
         suffix = args.output.suffix.lower() if args.output is not None else ""
         args.format = _FORMAT_OF_SUFFIX.get(suffix, "table")
+    if not args.partner_rows and args.format != "json":
+        _fail(USAGE, f"--no-partner-rows shapes the JSON document; {args.format} has no rows")
     rules = _load_rules(args)
     # The whole run builds objects that form no reference cycles; the library pauses
     # the cyclic collector in each step, and the command keeps it paused between them.
@@ -647,7 +658,7 @@ def _review_and_write(args: argparse.Namespace, rules: RuleSet | None) -> Severi
             _fail(BAD_INPUT, f"the portfolio cannot be reviewed: {exc}")
         progress.step("rendering")
         if args.format == "json":
-            _write_json(review, args.output)
+            _write_json(review, args.output, partners=args.partner_rows)
         else:
             _write(_render(review, args, None if args.output else sys.stdout), args.output)
     return review.worst_severity()
@@ -659,7 +670,7 @@ def _with_day(portfolio: Portfolio, as_of: date) -> Portfolio:
     return attrs.evolve(portfolio, as_of=as_of)
 
 
-def _write_json(review: Review, output: Path | None) -> None:
+def _write_json(review: Review, output: Path | None, *, partners: bool) -> None:
     """Stream the JSON document: a large review never sits in memory as one string."""
     from partnerdomain.review import write_json  # noqa: PLC0415
 
@@ -667,7 +678,7 @@ def _write_json(review: Review, output: Path | None) -> None:
     # written compact, on one line, several times faster.
     indent = 2 if review.partners <= _COMPACT_JSON_PARTNERS else None
     if output is None:
-        write_json(review, sys.stdout, indent=indent)
+        write_json(review, sys.stdout, partners=partners, indent=indent)
         sys.stdout.write("\n")
         sys.stdout.flush()
         return
@@ -675,7 +686,7 @@ def _write_json(review: Review, output: Path | None) -> None:
     partial = output.with_name(output.name + ".partial")
     try:
         with partial.open("w", encoding="utf-8") as stream:
-            write_json(review, stream, indent=indent)
+            write_json(review, stream, partners=partners, indent=indent)
             stream.write("\n")
         partial.replace(output)
     except OSError as exc:

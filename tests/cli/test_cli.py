@@ -100,6 +100,21 @@ class TestTheDemo:
         if starts == "{":
             assert json.loads(text)["quarter"] == "2026Q3"
 
+    def test_json_without_partner_rows_is_the_same_document_less_its_rows(self, tmp_path):
+        whole, summary = tmp_path / "whole.json", tmp_path / "summary.json"
+        assert main(["review", "--demo", "--output", str(whole)]) == 0
+        assert main(["review", "--demo", "--output", str(summary), "--no-partner-rows"]) == 0
+        data = json.loads(summary.read_text("utf-8"))
+        assert list(problems(data, review_schema())) == []
+        expected = json.loads(whole.read_text("utf-8"))
+        assert len(expected.pop("partners")) == 300
+        assert data == expected
+
+    @pytest.mark.parametrize("output", [[], ["--format", "markdown"]])
+    def test_no_partner_rows_outside_json_is_a_usage_error(self, capsys, output):
+        assert main(["review", "--demo", "--no-partner-rows", *output]) == 2
+        assert "--no-partner-rows shapes the JSON document" in capsys.readouterr().err
+
     def test_a_profile_with_the_demo_is_a_usage_error(self, capsys):
         assert main(["review", "--demo", "--profile", "hubspot"]) == 2
         assert "--profile tells how FILES name their fields" in capsys.readouterr().err

@@ -367,8 +367,20 @@ def review_data(review: Review, *, partners: bool = True) -> dict[str, object]:
     data = _head(review, shared)
     if partners:
         data["partners"] = list(_partner_rows(review, shared))
-    data["policies"] = shared.policies
+    data["policies"] = _policies(review, shared)
     return data
+
+
+def _policies(review: Review, shared: _Shared) -> dict[str, object]:
+    """Every policy's parameters: those the reasons named, then the review's other ones.
+
+    The partners' rows name every policy that placed a partner; a document without
+    them lists those policies all the same.
+    """
+    for result in (review.bands, review.triangle, review.tiers, review.allocation):
+        if result is not None:
+            shared.hoisted(result.policy, result.parameters)
+    return shared.policies
 
 
 def _head(review: Review, shared: _Shared) -> dict[str, object]:
@@ -583,5 +595,5 @@ def write_json(
             stream.write(encode_row(row) if indent is None else nested(row, 2))
             empty = False
         stream.write("[]" if empty else closing)
-    stream.write(f'{between}"policies"{colon}{nested(shared.policies)}')
+    stream.write(f'{between}"policies"{colon}{nested(_policies(review, shared))}')
     stream.write("}" if indent is None else "\n}")
