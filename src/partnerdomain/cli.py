@@ -615,7 +615,7 @@ def _review(args: argparse.Namespace) -> int:
         suffix = args.output.suffix.lower() if args.output is not None else ""
         args.format = _FORMAT_OF_SUFFIX.get(suffix, "table")
     if not args.partner_rows and args.format != "json":
-        _fail(USAGE, f"--no-partner-rows shapes the JSON document; {args.format} has no rows")
+        _fail(USAGE, "--no-partner-rows needs JSON output: --format json, or an --output FILE.json")
     rules = _load_rules(args)
     # The whole run builds objects that form no reference cycles; the library pauses
     # the cyclic collector in each step, and the command keeps it paused between them.

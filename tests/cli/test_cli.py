@@ -113,7 +113,7 @@ class TestTheDemo:
     @pytest.mark.parametrize("output", [[], ["--format", "markdown"]])
     def test_no_partner_rows_outside_json_is_a_usage_error(self, capsys, output):
         assert main(["review", "--demo", "--no-partner-rows", *output]) == 2
-        assert "--no-partner-rows shapes the JSON document" in capsys.readouterr().err
+        assert "--no-partner-rows needs JSON output" in capsys.readouterr().err
 
     def test_a_profile_with_the_demo_is_a_usage_error(self, capsys):
         assert main(["review", "--demo", "--profile", "hubspot"]) == 2

@@ -140,6 +140,30 @@ class TestErrors:
         with pytest.raises(RecordError, match="parse_float=Decimal"):
             from_record(Opportunity, record, profile=SALESFORCE)
 
+    @pytest.mark.parametrize(
+        ("amount", "said"),
+        [
+            (float("nan"), "NaN and infinity are not"),
+            (float("inf"), "NaN and infinity are not"),
+            (10**18, r"below 10\^18"),
+            ("-1000000000000000000", r"below 10\^18"),
+            (Decimal("1E+30"), r"below 10\^18"),
+        ],
+    )
+    def test_an_amount_no_deal_can_have_is_refused_by_name(self, amount, said):
+        record = to_record(
+            from_record(
+                Opportunity, soql("salesforce_opportunities.json")["records"][1], profile=SALESFORCE
+            ),
+            profile=SALESFORCE,
+        )
+        record["Amount"] = amount
+        with pytest.raises(RecordError, match=said) as caught:
+            from_record(Opportunity, record, profile=SALESFORCE)
+        assert [p.field for p in caught.value.problems] == ["Amount"]
+        record["Amount"] = largest = Decimal("999999999999999999.99")  # the largest, in cents
+        assert from_record(Opportunity, record, profile=SALESFORCE).amount.amount == largest
+
     def test_record_errors_survive_pickling(self):
         with pytest.raises(RecordError) as caught:
             from_record(Partner, {"id": "P-1"})

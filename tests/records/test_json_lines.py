@@ -97,7 +97,7 @@ def test_a_number_with_a_fraction_is_the_exact_decimal_of_its_text(tmp_path, mon
     assert str(fast[0]["Amount"]) == "1234.10"
 
 
-CUT = "on line 3 (Expecting value: line 1 column 6"  # placed within its line
+CUT = "on line 3 (Expecting value at column 6)"  # placed within its line
 
 
 @pytest.mark.parametrize(
@@ -109,6 +109,9 @@ CUT = "on line 3 (Expecting value: line 1 column 6"  # placed within its line
         (b'{"a":\n', CUT),  # a record cut short, whatever ends its line
         (b'{"a":\r\n', CUT),
         (b'{"a":', CUT),
+        # A carriage return in a string is no line break: the line's own problem is told.
+        (b'{"a": "x\ry"}\r\n', "on line 3 (Invalid control character at column 9)"),
+        (b'{"a": 1}\r{"b":\r\n', "on line 3 (Extra data at column 10)"),
     ],
 )
 def test_a_bad_line_is_named_by_its_number_on_both_paths(tmp_path, monkeypatch, bad, said):
@@ -158,3 +161,4 @@ def test_bad_utf8_is_named_by_line_and_position_on_both_paths(tmp_path, monkeypa
     message = refused_on_both(path, monkeypatch)
     assert "UTF-8 text on line 3001" in message
     assert "position 13" in message
+    assert "got '{\"name\": \"Caf\ufffd\"}'" in message  # the text around the byte

@@ -11,6 +11,7 @@ path accept exactly the same values.
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from datetime import date, datetime
@@ -77,28 +78,43 @@ def boolean(value: object) -> bool:
     return value
 
 
+#: Amounts in records are below this in size: a quintillion. A million such amounts add
+#: up exactly in Python's default decimal context (28 digits), with cents to spare.
+AMOUNT_LIMIT = Decimal(10) ** 18
+_TOO_LARGE = "an amount below 10^18 in size (1,000,000,000,000,000,000)"
+
+
 def amount(value: object) -> Decimal:
     """Accept an exact amount: a finite ``Decimal``, an ``int`` or a decimal string.
 
     A ``float`` is refused: it cannot hold most cents exactly. Load JSON with
-    ``json.load(f, parse_float=Decimal)``, or pass ``Decimal(str(x))`` yourself.
+    ``json.load(f, parse_float=Decimal)``, or pass ``Decimal(str(x))`` yourself. So is
+    an amount of :data:`AMOUNT_LIMIT` or more in size: no deal is that large, and
+    totals of such amounts would no longer be exact.
     """
     cls = value.__class__
+    number: Decimal | None = None
     if cls is Decimal:
         if value.is_finite():  # type: ignore[attr-defined]
-            return value  # type: ignore[return-value]
+            number = value  # type: ignore[assignment]
     elif cls is int:
-        return Decimal(value)  # type: ignore[arg-type]
+        number = Decimal(value)  # type: ignore[arg-type]
     elif cls is str:
         if _DECIMAL.fullmatch(value):  # type: ignore[call-overload]
-            return Decimal(value)  # type: ignore[arg-type]
+            number = Decimal(value)  # type: ignore[arg-type]
     elif cls is float:
+        if not math.isfinite(value):  # type: ignore[arg-type]
+            raise Refused("a finite decimal amount such as 1234.50 (NaN and infinity are not)")
         msg = (
             "an exact decimal amount, never a float (load JSON with parse_float=Decimal, "
             f"or pass Decimal({str(value)!r}))"
         )
         raise Refused(msg)
-    raise Refused("a decimal amount such as 1234.50")
+    if number is None:
+        raise Refused("a decimal amount such as 1234.50")
+    if -AMOUNT_LIMIT < number < AMOUNT_LIMIT:
+        return number
+    raise Refused(_TOO_LARGE)
 
 
 def day(value: object) -> date:

@@ -144,37 +144,44 @@ def _text_line(file: Path, number: int, line: bytes) -> Iterator[dict[str, Any]]
     A line is what ends with a line feed, so a carriage return inside a record is JSON
     whitespace, as it is to the fast decoder. A line json cannot read as one record,
     but that carriage returns split into several (a file with old Mac line endings),
-    gives each of them. Errors name the line, and bad UTF-8 the byte's position in it.
+    gives each of them. Errors name the line and the column (bad UTF-8: the byte's
+    position in the line), and quote the line.
     """
     if line.isspace() or not line:
         return
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _bad_file(file, None, f"UTF-8 text on line {number} ({exc})") from None
-    text = text.rstrip("\r\n")  # so that json's positions are within the line
+        around = line[max(exc.start - 40, 0) : exc.end + 40].decode("utf-8", "replace")
+        raise _bad_file(file, around.strip(), f"UTF-8 text on line {number} ({exc})") from None
+    text = text.rstrip("\r\n")  # so that json's columns are the line's
     try:
         record = _DECODE(text)
     except ValueError as exc:
-        parts = text.split("\r")  # a line holds no line feed but the one cut off
-        if len(parts) == 1:
-            expected = f"a JSON record on line {number} ({exc})"
-            raise _bad_file(file, parts[0][:80], expected) from None
-        for part in parts:
-            yield from _decode_line(file, number, part)
+        records = _split_records(text) if "\r" in text else None
+        if records is None:  # the line's own problem, not one of a part's
+            problem = (
+                f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
+                if isinstance(exc, json.JSONDecodeError)
+                else exc
+            )
+            expected = f"a JSON record on line {number} ({problem})"
+            raise _bad_file(file, text[:80], expected) from None
+        yield from records
     else:
         yield record
 
 
-def _decode_line(file: Path, number: int, line: str) -> Iterator[dict[str, Any]]:
-    if not line.strip():
-        return
-    try:
-        yield _DECODE(line)
-    except ValueError as exc:
-        raise _bad_file(
-            file, line.rstrip("\r\n")[:80], f"a JSON record on line {number} ({exc})"
-        ) from None
+def _split_records(text: str) -> list[Any] | None:
+    """The records of a line that carriage returns split, or None if a part is no JSON."""
+    records = []
+    for part in text.split("\r"):  # a line holds no line feed but the one cut off
+        if part.strip():
+            try:
+                records.append(_DECODE(part))
+            except ValueError:
+                return None
+    return records
 
 
 _EXTRA = "\x00extra cells"

@@ -6,7 +6,7 @@ import io
 import json
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 from enum import Enum
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, TextIO
@@ -37,6 +37,9 @@ SCHEMA_VERSION = "1.0"
 SCHEMA_ID = "urn:partnerdomain:schema:review:1"
 _SCHEMA_FILE = "review-1.schema.json"
 _PLACES = Decimal("0.0001")
+# Quantizing needs every digit of the result: the default context's 28 would refuse a
+# large amount (quantize raises rather than round the integer part).
+_WIDE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def review_schema() -> dict[str, Any]:
@@ -56,9 +59,9 @@ def _number(value: Decimal) -> str:
         return str(value)
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -4:
-        value = value.quantize(_PLACES)
+        value = value.quantize(_PLACES, context=_WIDE)
     elif isinstance(exponent, int) and exponent > 0:
-        value = value.quantize(Decimal(1))
+        value = value.quantize(Decimal(1), context=_WIDE)
     return str(value)
 
 
