@@ -111,7 +111,7 @@ CUT = "on line 3 (Expecting value at column 6)"  # placed within its line
         (b'{"a":', CUT),
         # A carriage return in a string is no line break: the line's own problem is told.
         (b'{"a": "x\ry"}\r\n', "on line 3 (Invalid control character at column 9)"),
-        (b'{"a": 1}\r{"b":\r\n', "on line 3 (Extra data at column 10)"),
+        (b'{"a": 1}\r{"b":\r\n', "on line 3, part 2 between carriage returns (Expecting value"),
     ],
 )
 def test_a_bad_line_is_named_by_its_number_on_both_paths(tmp_path, monkeypatch, bad, said):

@@ -144,8 +144,8 @@ def _text_line(file: Path, number: int, line: bytes) -> Iterator[dict[str, Any]]
     A line is what ends with a line feed, so a carriage return inside a record is JSON
     whitespace, as it is to the fast decoder. A line json cannot read as one record,
     but that carriage returns split into several (a file with old Mac line endings),
-    gives each of them. Errors name the line and the column (bad UTF-8: the byte's
-    position in the line), and quote the line.
+    gives each of them. Errors name the line (and its part) and the column (bad UTF-8:
+    the byte's position in the line), and quote what they refuse.
     """
     if line.isspace() or not line:
         return
@@ -158,30 +158,34 @@ def _text_line(file: Path, number: int, line: bytes) -> Iterator[dict[str, Any]]
     try:
         record = _DECODE(text)
     except ValueError as exc:
-        records = _split_records(text) if "\r" in text else None
-        if records is None:  # the line's own problem, not one of a part's
-            problem = (
-                f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
-                if isinstance(exc, json.JSONDecodeError)
-                else exc
-            )
-            expected = f"a JSON record on line {number} ({problem})"
-            raise _bad_file(file, text[:80], expected) from None
-        yield from records
-    else:
+        if "\r" in text and getattr(exc, "msg", None) == "Extra data":
+            yield from _split_records(file, number, text)  # old Mac line endings
+            return
+        expected = f"a JSON record on line {number} ({_problem(exc)})"
+        raise _bad_file(file, text[:80], expected) from None
+    yield record
+
+
+def _split_records(file: Path, number: int, text: str) -> Iterator[Any]:
+    """The records of a line that carriage returns split, each decoded on its own."""
+    for part, piece in enumerate(text.split("\r"), start=1):  # no line feed is left
+        if not piece.strip():
+            continue
+        try:
+            record = _DECODE(piece)
+        except ValueError as exc:
+            where = f"line {number}, part {part} between carriage returns"
+            raise _bad_file(
+                file, piece[:80], f"a JSON record on {where} ({_problem(exc)})"
+            ) from None
         yield record
 
 
-def _split_records(text: str) -> list[Any] | None:
-    """The records of a line that carriage returns split, or None if a part is no JSON."""
-    records = []
-    for part in text.split("\r"):  # a line holds no line feed but the one cut off
-        if part.strip():
-            try:
-                records.append(_DECODE(part))
-            except ValueError:
-                return None
-    return records
+def _problem(exc: ValueError) -> object:
+    """What the json module says is wrong, placed by column (a line is one line)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
+    return exc
 
 
 _EXTRA = "\x00extra cells"
