@@ -443,8 +443,11 @@ def _rejected(kind: str, path: Path, rejects: Sequence[Reject]) -> str:
     ]
     for reject, own in individual[:_SHOWN_REJECTS]:
         where = f"record {reject.index + 1}"
+        said = [] if reject.line is None else [f"line {reject.line}"]
         if reject.error.record_id is not None:
-            where += f" (id {reject.error.record_id!r})"
+            said.append(f"id {reject.error.record_id!r}")
+        if said:
+            where += f" ({', '.join(said)})"
         lines += [f"{path}: {where}: {problem}" for problem in own]
     more = len(individual) - _SHOWN_REJECTS
     if more > 0:

@@ -337,9 +337,12 @@ class RecordError(PartnerDomainError, ValueError):
         index: The record's position in its input (0-based), when known.
         record_id: The record's id as the CRM knows it, when it could be read.
         source: The file the record came from, when it came from one.
+        line: The line of ``source`` the record starts on (counted from 1), for JSON
+            Lines and CSV files; blank lines, a CSV header and cells that span lines
+            make it differ from ``index``.
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - the problems, and each way to say where the record was
         self,
         entity: str,
         problems: Iterable[RecordProblem],
@@ -347,6 +350,7 @@ class RecordError(PartnerDomainError, ValueError):
         record_id: str | None = None,
         *,
         source: str | None = None,
+        line: int | None = None,
     ) -> None:
         """Build the error from the entity type, the problems and where the record was."""
         self.entity = entity
@@ -354,9 +358,12 @@ class RecordError(PartnerDomainError, ValueError):
         self.index = index
         self.record_id = record_id
         self.source = source
+        self.line = line
         where = [] if source is None else [f"in {source}"]
         if index is not None:
             where.append(f"record {index}")
+        if line is not None:
+            where.append(f"line {line}")
         if record_id is not None:
             where.append(f"id {record_id!r}")
         place = f" ({', '.join(where)})" if where else ""
@@ -365,13 +372,15 @@ class RecordError(PartnerDomainError, ValueError):
         msg = f"{entity} record{place} has {count} problem(s):\n  {lines}"
         super().__init__(msg)
 
-    def in_source(self, source: str) -> RecordError:
-        """Return the same error, saying which file the record came from."""
-        return type(self)(self.entity, self.problems, self.index, self.record_id, source=source)
+    def in_source(self, source: str, line: int | None = None) -> RecordError:
+        """Return the same error, saying which file (and line) the record came from."""
+        return type(self)(
+            self.entity, self.problems, self.index, self.record_id, source=source, line=line
+        )
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle with the constructor's arguments."""
-        args = (self.entity, self.problems, self.index, self.record_id, self.source)
+        args = (self.entity, self.problems, self.index, self.record_id, self.source, self.line)
         return (_record_error, (type(self), *args))
 
 
@@ -382,8 +391,9 @@ def _record_error(  # noqa: PLR0913, PLR0917 - RecordError's arguments, for unpi
     index: int | None,
     record_id: str | None,
     source: str | None,
+    line: int | None,
 ) -> RecordError:
-    return cls(entity, problems, index, record_id, source=source)
+    return cls(entity, problems, index, record_id, source=source, line=line)
 
 
 class ReasonKind(StrEnum):

@@ -239,7 +239,7 @@ class TestBadInput:
         assert "every one of the 3: stage: expected" in err
         assert "(the file has no column 'stage')" in err
         # What only one record has wrong is still named with that record.
-        assert "record 2 (id 'P-2'): partner_type: expected one of" in err
+        assert "record 2 (line 3, id 'P-2'): partner_type: expected one of" in err
         assert "record 1" not in err
         assert "record 3" not in err
 

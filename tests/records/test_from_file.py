@@ -6,6 +6,7 @@ import os
 import threading
 from decimal import Decimal
 
+import attrs
 import pytest
 from _json_text import to_json
 from hypothesis import given, settings
@@ -66,20 +67,33 @@ def outcome(read):
     try:
         result = read()
     except RecordError as error:
-        return ("error", str(error), error.problems, error.index)
-    rejects = [(r.index, r.record, r.problems) for r in result.rejects]
+        return ("error", str(error), error.problems, error.index, error.line)
+    rejects = [(r.index, r.line, r.record, r.problems, str(r.error)) for r in result.rejects]
     return ("read", result.entities, rejects)
 
 
-def reference(entity_type, path, profile, on_error):
-    """The same file read record by record, as from_file promises to read it."""
+def reference(entity_type, path, profile, on_error, lines):
+    """The same file read record by record, as from_file promises to read it.
+
+    ``lines`` are the file's lines: from_file adds to each error the file and the
+    line its record starts on (blank lines start none).
+    """
     records = read_records(path, envelope=profile.envelope)
+    starts = [number for number, line in enumerate(lines, start=1) if line.strip()]
+
+    def placed(error):
+        line = None if error.index is None else starts[error.index]
+        return error.in_source(str(path), line)
 
     def read():
         try:
-            return from_records(entity_type, records, profile=profile, on_error=on_error)
+            result = from_records(entity_type, records, profile=profile, on_error=on_error)
         except RecordError as error:
-            raise error if error.source else error.in_source(str(path)) from None
+            raise error if error.source else placed(error) from None
+        rejects = [
+            attrs.evolve(r, error=placed(r.error), line=starts[r.index]) for r in result.rejects
+        ]
+        return attrs.evolve(result, rejects=tuple(rejects))
 
     return outcome(read)
 
@@ -96,7 +110,7 @@ def test_from_file_reads_any_json_lines_file_as_its_records_read_one_by_one(
     path = tmp_path_factory.mktemp("lines") / "records.jsonl"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "\n".join(lines).encode())
     for on_error in ("raise", "collect"):
-        expected = reference(entity_type, path, profile, on_error)
+        expected = reference(entity_type, path, profile, on_error, lines)
         read = functools.partial(from_file, entity_type, path, profile=profile, on_error=on_error)
         assert outcome(read) == expected
         with pytest.MonkeyPatch.context() as patch:  # without the fast extra

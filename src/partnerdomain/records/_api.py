@@ -28,11 +28,16 @@ class Reject:
         index: Its position in the input (0-based).
         record: The record itself, exactly as it was given.
         error: The error that lists every problem of the record.
+        line: The line its file has it on (counted from 1), when it was read from a
+            JSON Lines or CSV file by :func:`~partnerdomain.records.from_file` (or
+            :func:`~partnerdomain.records.load_portfolio`); blank lines, a CSV header
+            and cells that span lines make it differ from ``index``.
     """
 
     index: int
     record: object
     error: RecordError
+    line: int | None = None
 
     @property
     def problems(self) -> tuple[RecordProblem, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import csv
@@ -12,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+import attrs
 
 from partnerdomain.exceptions import RecordError, RecordProblem
 from partnerdomain.model import (
@@ -71,18 +74,60 @@ def read_records(
     return _read(Path(path), envelope)
 
 
-def _read(file: Path, envelope: str | None, *, shared: bool = False) -> Iterator[dict[str, Any]]:
-    """:func:`read_records`; ``shared``: a ``.json`` document's numbers as :func:`memo_number`."""
+def _read(
+    file: Path, envelope: str | None, *, shared: bool = False, lines: _Lines | None = None
+) -> Iterator[dict[str, Any]]:
+    """:func:`read_records`; ``shared``: a ``.json`` document's numbers as :func:`memo_number`.
+
+    ``lines`` notes where the records of a JSON Lines or CSV file start.
+    """
     suffix = file.suffix.lower()
     if suffix in _JSON_LINES:
-        return _json_lines(file)
+        return _json_lines(file, lines)
     if suffix == ".csv":
-        return _csv_rows(file)
+        return _csv_rows(file, lines)
     return _json_document(file, envelope, shared=shared)
 
 
 def _bad_file(file: Path, value: object, expected: str) -> RecordError:
     return RecordError(str(file), [RecordProblem(field="*", value=value, expected=expected)])
+
+
+class _Lines:
+    """The line each record of a text file starts on, counted from 1 (internal).
+
+    Record ``index`` starts on line ``index + 1``, unless lines that start no record
+    (blank lines, a CSV header, the later lines of a cell that spans lines) or a line
+    that starts several (old Mac line endings) come before it. Readers note only those
+    lines, as they meet them and before they give the records that follow, so a read
+    costs nothing more per ordinary line.
+    """
+
+    __slots__ = ("_before", "_odd", "_shift")
+
+    def __init__(self) -> None:
+        # (first line, how many lines, how many records start on them): either several
+        # lines that start none, or one line that starts any number.
+        self._odd: list[tuple[int, int, int]] = []
+        self._before: list[int] = []  # per noted span: the records starting before it
+        self._shift: list[int] = []  # per noted span: records minus lines, up to its end
+
+    def note(self, line: int, lines: int = 1, records: int = 0) -> None:
+        """Note that ``records`` records start on the ``lines`` lines from ``line`` on."""
+        shift = self._shift[-1] if self._shift else 0
+        self._odd.append((line, lines, records))
+        self._before.append(line - 1 + shift)
+        self._shift.append(shift + records - lines)
+
+    def line_of(self, index: int) -> int:
+        """The line record ``index`` (counted from 0) starts on."""
+        span = bisect.bisect_right(self._before, index) - 1
+        if span < 0:
+            return index + 1
+        line, _, records = self._odd[span]
+        if index < self._before[span] + records:
+            return line  # one of the records a single line starts
+        return index + 1 - self._shift[span]
 
 
 # One decoder for every line: json.loads(..., parse_float=Decimal) would build a new one
@@ -116,29 +161,34 @@ def _fast_json_shared() -> Callable[[bytes], Any]:
     return msgspec.json.Decoder(float_hook=memo_number).decode
 
 
-def _json_lines(file: Path) -> Iterator[dict[str, Any]]:
-    with file.open("rb") as lines:
-        yield from _decoded_lines(file, enumerate(lines, start=1), _fast_json())
+def _json_lines(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any]]:
+    with file.open("rb") as text:
+        yield from _decoded_lines(file, enumerate(text, start=1), _fast_json(), lines)
 
 
 def _decoded_lines(
-    file: Path, numbered: Iterator[tuple[int, bytes]], fast: Callable[[bytes], Any] | None
+    file: Path,
+    numbered: Iterator[tuple[int, bytes]],
+    fast: Callable[[bytes], Any] | None,
+    lines: _Lines | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Decode numbered lines of UTF-8 bytes (each ends with a line feed): ``fast`` first."""
     for number, raw in numbered:
         line = raw[3:] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw
         if fast is None:
-            yield from _text_line(file, number, line)
+            yield from _text_line(file, number, line, lines)
             continue
         try:
             record = fast(line)
         except ValueError:  # msgspec.DecodeError and UnicodeDecodeError
-            yield from _text_line(file, number, line)
+            yield from _text_line(file, number, line, lines)
         else:
             yield record
 
 
-def _text_line(file: Path, number: int, line: bytes) -> Iterator[dict[str, Any]]:
+def _text_line(
+    file: Path, number: int, line: bytes, lines: _Lines | None = None
+) -> Iterator[dict[str, Any]]:
     """Read one line with json: the plain path, and what the fast decoder refused.
 
     A line is what ends with a line feed, so a carriage return inside a record is JSON
@@ -148,6 +198,8 @@ def _text_line(file: Path, number: int, line: bytes) -> Iterator[dict[str, Any]]
     the byte's position in the line), and quote what they refuse.
     """
     if line.isspace() or not line:
+        if lines is not None:
+            lines.note(number)
         return
     try:
         text = line.decode("utf-8")
@@ -159,15 +211,19 @@ def _text_line(file: Path, number: int, line: bytes) -> Iterator[dict[str, Any]]
         record = _DECODE(text)
     except ValueError as exc:
         if "\r" in text and getattr(exc, "msg", None) == "Extra data":
-            yield from _split_records(file, number, text)  # old Mac line endings
+            records = _split_records(file, number, text)  # old Mac line endings
+            if lines is not None:
+                lines.note(number, records=len(records))
+            yield from records
             return
         expected = f"a JSON record on line {number} ({_problem(exc)})"
         raise _bad_file(file, text[:80], expected) from None
     yield record
 
 
-def _split_records(file: Path, number: int, text: str) -> Iterator[Any]:
+def _split_records(file: Path, number: int, text: str) -> list[Any]:
     """The records of a line that carriage returns split, each decoded on its own."""
+    records = []
     for part, piece in enumerate(text.split("\r"), start=1):  # no line feed is left
         if not piece.strip():
             continue
@@ -178,7 +234,8 @@ def _split_records(file: Path, number: int, text: str) -> Iterator[Any]:
             raise _bad_file(
                 file, piece[:80], f"a JSON record on {where} ({_problem(exc)})"
             ) from None
-        yield record
+        records.append(record)
+    return records
 
 
 def _problem(exc: ValueError) -> object:
@@ -191,13 +248,16 @@ def _problem(exc: ValueError) -> object:
 _EXTRA = "\x00extra cells"
 
 
-def _csv_rows(file: Path) -> Iterator[dict[str, Any]]:
+def _csv_rows(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any]]:
     # utf-8-sig: spreadsheet exports often start with a byte-order mark, which would
     # otherwise become part of the first column's name.
     try:
         with file.open(encoding="utf-8-sig", newline="") as rows:
             reader = csv.DictReader(rows, restkey=_EXTRA)
             header = reader.fieldnames or []
+            end = reader.line_num  # the line the header (and then each row) ends on
+            if lines is not None and end:
+                lines.note(1, end)
             repeated = sorted({name for name in header if header.count(name) > 1})
             if repeated:
                 expected = (
@@ -213,9 +273,26 @@ def _csv_rows(file: Path) -> Iterator[dict[str, Any]]:
                         "and the quoting)"
                     )
                     raise _bad_file(file, extra, expected)
+                if lines is not None and reader.line_num != end + 1:
+                    _note_row(lines, end, reader.line_num, row)
+                end = reader.line_num
                 yield row
     except UnicodeDecodeError as exc:
         raise _bad_file(file, None, f"UTF-8 text ({exc})") from None
+
+
+def _note_row(lines: _Lines, after: int, end: int, row: dict[str, Any]) -> None:
+    """Note a CSV row that blank lines precede or whose cells span lines."""
+    start = end - sum(_line_breaks(cell) for cell in row.values() if isinstance(cell, str))
+    if start > after + 1:
+        lines.note(after + 1, start - after - 1)  # blank lines, which csv skips
+    if end > start:
+        lines.note(start + 1, end - start)  # the row's later lines
+
+
+def _line_breaks(text: str) -> int:
+    """How many lines ``text`` ends: a CR LF, a lone CR and a lone LF end one each."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
 def _json_document(
@@ -289,11 +366,14 @@ def from_file(
             and once at the end (for a progress bar).
 
     Returns:
-        The entities and, in collect mode, the rejects.
+        The entities and, in collect mode, the rejects. A reject's error names the
+        file (``source``), and in a JSON Lines or CSV file the line the record starts
+        on (``line``, also :attr:`~partnerdomain.records.Reject.line`), counting blank
+        lines, a CSV header and cells that span lines.
 
     Raises:
         RecordError: If the file is not valid JSON or holds no list of records, or, in
-            raise mode, for the first bad record; its ``source`` is the file. Also if
+            raise mode, for the first bad record, named as a reject's is. Also if
             ``on_error`` is neither ``"raise"`` nor ``"collect"`` (with no source).
         OSError: If the file cannot be read.
     """
@@ -303,11 +383,13 @@ def from_file(
     if suffix == ".csv":
         resolved = resolved.as_text()
     batch = Batch(entity_type, resolved, on_error)
+    lines = _Lines() if suffix in _JSON_LINES or suffix == ".csv" else None
     try:
         if suffix in _JSON_LINES and _fast_json() is not None:
-            read = _read_json_lines(file, batch, progress)
+            read = _read_json_lines(file, batch, progress, lines)
         else:
-            records = _read(file, resolved.envelope, shared=True)  # memos end with the read
+            # shared: the memos end with the read
+            records = _read(file, resolved.envelope, shared=True, lines=lines)
             try:
                 read = batch.read_all(records, progress)
             finally:
@@ -317,16 +399,29 @@ def from_file(
     except RecordError as exc:
         if exc.source is not None:
             raise
-        raise exc.in_source(os.fspath(path)) from None
+        raise _placed(exc, path, lines) from None
     finally:
         forget_memos()  # the memos hold nothing once the read is over
     if progress is not None:
         progress(read)
-    return batch.result()
+    result = batch.result()
+    if not result.rejects:
+        return result
+    rejects = []
+    for reject in result.rejects:
+        error = _placed(reject.error, path, lines)
+        rejects.append(attrs.evolve(reject, error=error, line=error.line))
+    return attrs.evolve(result, rejects=tuple(rejects))
+
+
+def _placed(error: RecordError, path: str | os.PathLike[str], lines: _Lines | None) -> RecordError:
+    """``error`` naming its file, and its record's line when the file has lines."""
+    line = None if lines is None or error.index is None else lines.line_of(error.index)
+    return error.in_source(os.fspath(path), line)
 
 
 def _read_json_lines(
-    file: Path, batch: Batch[Any], progress: Callable[[int], object] | None
+    file: Path, batch: Batch[Any], progress: Callable[[int], object] | None, lines: _Lines | None
 ) -> int:
     """Read JSON Lines with msgspec: through a line reader while it can; return the count.
 
@@ -337,19 +432,19 @@ def _read_json_lines(
     detailed path explains it, and reading goes on.
     """
     fast = _fast_json_shared()
-    with file.open("rb") as lines:  # opened once: the file may be a pipe
-        numbered = enumerate(lines, start=1)
+    with file.open("rb") as text:  # opened once: the file may be a pipe
+        numbered = enumerate(text, start=1)
         first: list[dict[str, Any]] = []
         for number, raw in numbered:  # blank lines before the first record are skipped
-            first = list(_decoded_lines(file, iter([(number, raw)]), fast))
+            first = list(_decoded_lines(file, iter([(number, raw)]), fast, lines))
             if first:
                 break
         index = batch.read_all(first, progress)
         if len(first) == 1 and first[0].__class__ is dict:
             typed = batch.plan.line_reader(first[0].keys())
             if typed is not None:
-                index = _read_typed(file, numbered, batch, typed, progress, index)
-        return batch.read_all(_decoded_lines(file, numbered, fast), progress, index)
+                index = _read_typed(file, numbered, batch, typed, progress, index, lines=lines)
+        return batch.read_all(_decoded_lines(file, numbered, fast, lines), progress, index)
 
 
 def _read_typed(  # noqa: PLR0913, PLR0917 - the state of one file's read
@@ -359,6 +454,8 @@ def _read_typed(  # noqa: PLR0913, PLR0917 - the state of one file's read
     typed: LineReader,
     progress: Callable[[int], object] | None,
     index: int,
+    *,
+    lines: _Lines | None,
 ) -> int:
     """Read lines through a line reader until one makes the rest dicts; return the index."""
     decode, read = typed
@@ -370,6 +467,8 @@ def _read_typed(  # noqa: PLR0913, PLR0917 - the state of one file's read
             struct = decode(line)
         except ValueError:  # msgspec.DecodeError and UnicodeDecodeError
             if line.isspace() or not line:
+                if lines is not None:
+                    lines.note(number)
                 continue
             rest_as_dicts = True
         else:
@@ -384,7 +483,8 @@ def _read_typed(  # noqa: PLR0913, PLR0917 - the state of one file's read
                 keep(entity)
                 index += 1
                 continue
-        index = batch.read_all(_decoded_lines(file, iter([(number, line)]), fast), progress, index)
+        one = _decoded_lines(file, iter([(number, line)]), fast, lines)
+        index = batch.read_all(one, progress, index)
         if rest_as_dicts:
             break
         due = batch.due(index, progress)
