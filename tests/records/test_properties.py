@@ -238,3 +238,40 @@ def test_custom_fields_come_back_unchanged_in_the_record(entity):
     record = to_record(entity, profile=SALESFORCE)
     for name, value in entity.custom_fields.items():
         assert record[name] == thaw_json(value)
+
+
+MONEY_ENTITIES = st.one_of(opportunities(), invoices(), mdf_payments())
+BAD_AMOUNTS = st.sampled_from(["-5", "-0.01", "x", "1e18", "NaN", True, [1]])
+NO_CURRENCY = st.sampled_from(["drop", None, "eur", "", "EURO", 978])
+
+
+@pytest.mark.parametrize("profile", PROFILES[:3], ids=PROFILE_IDS[:3])
+@given(entity=MONEY_ENTITIES, data=st.data())
+def test_an_amounts_own_problems_are_listed_whatever_its_currency(profile, entity, data):
+    # An amount is checked even when its currency is missing or refused: the record's
+    # problems are the currency's and the amount's, never only the currency's.
+    plan = plan_of(entity, profile)
+    money = [slots for slots in plan.by_attr.values() if slots[0].kind == "amount"]
+    amount_slot, currency_slot = data.draw(st.sampled_from(money))
+    amount, currency = plan.names[amount_slot.key], plan.names[currency_slot.key]
+    record = to_record(entity, profile=profile)
+    properties = record.get("properties", record)  # HubSpot nests its fields
+    assume(properties.get(amount) is not None)  # an optional amount left out
+    properties[amount] = data.draw(BAD_AMOUNTS)
+
+    def problems_of(field):
+        try:
+            from_record(type(entity), record, profile=profile)
+        except RecordError as error:
+            return [p for p in error.problems if p.field == field]
+        return []
+
+    amount_alone = problems_of(amount)
+    assert amount_alone  # every amount drawn is bad
+    spoilt = data.draw(NO_CURRENCY)
+    if spoilt == "drop":
+        del properties[currency]
+    else:
+        properties[currency] = spoilt
+    assert problems_of(amount) == amount_alone
+    assert problems_of(currency)

@@ -52,6 +52,11 @@ __all__ = ["Plan"]
 
 _MISSING: Any = object()
 _LIST_KINDS = ("codes", "enum_set")
+# The currency an amount is checked in when its own is missing or refused (ISO 4217's
+# code for tests), so that the amount's problems are listed too. A problem is listed
+# then, so no entity is ever built with it.
+_STAND_IN = "XTS"
+_ZERO = Decimal(0)
 
 
 _LINE_READERS_KEPT = 8  # line readers kept per plan, for files with different custom fields
@@ -367,40 +372,62 @@ class Plan:
         extras: dict[str, Any],
         problems: list[RecordProblem],
     ) -> None:
+        """Build an amount's ``Money``, listing every problem of its amount and currency.
+
+        The amount and the currency are each checked even when the other is refused.
+        """
         amount_slot, currency_slot = slots
         amount_name = self.names[amount_slot.key]
         currency_name = self.names[currency_slot.key]
-        if amount_slot.key not in values:
+        amount = values.get(amount_slot.key, _MISSING)
+        if amount is _MISSING and self._absent(flat.get(amount_name, _MISSING)):
             raw_currency = flat.get(currency_name, _MISSING)
             if not self._absent(raw_currency):
                 extras[currency_name] = raw_currency  # a currency with no amount: keep it
             if attr in self.mapping.defaults:
                 kwargs[attr] = self.mapping.defaults[attr]
-            elif amount_slot.required and self._absent(flat.get(amount_name, _MISSING)):
-                # (A present amount that could not be read has its own problem listed.)
+            elif amount_slot.required:
                 problems.append(
                     RecordProblem(field=amount_name, value=None, expected="an amount (required)")
                 )
             return
-        currency = values.get(currency_slot.key, self.mapping.default_currency)
-        if currency is None:
-            if currency_slot.key not in values and not self._absent(
-                flat.get(currency_name, _MISSING)
-            ):
-                return  # the currency's own problem is already listed
-            problems.append(
-                RecordProblem(
-                    field=currency_name,
-                    value=None,
-                    expected="an ISO 4217 currency code (or a mapping with a default_currency)",
-                )
-            )
-            return
+        currency = self._currency(currency_slot, values, flat, problems)
+        if amount is _MISSING:
+            return  # an amount that could not be read: its own problem is listed
         try:
-            kwargs[attr] = Money(values[amount_slot.key], currency)
+            kwargs[attr] = Money(amount, currency)
+        except ValidationError as exc:  # the currency is checked: the amount is refused
+            problems.append(
+                RecordProblem(field=amount_name, value=exc.value, expected=exc.expected)
+            )
+
+    def _currency(
+        self,
+        slot: Slot,
+        values: dict[str, Any],
+        flat: dict[str, Any],
+        problems: list[RecordProblem],
+    ) -> str:
+        """An amount's currency, checked; :data:`_STAND_IN` if it is missing or refused."""
+        name = self.names[slot.key]
+        currency = values.get(slot.key, self.mapping.default_currency)
+        if currency is None:
+            if slot.key in values or self._absent(flat.get(name, _MISSING)):
+                # (A present currency that could not be read has its own problem listed.)
+                problems.append(
+                    RecordProblem(
+                        field=name,
+                        value=None,
+                        expected="an ISO 4217 currency code (or a mapping with a default_currency)",
+                    )
+                )
+            return _STAND_IN
+        try:
+            Money(_ZERO, currency)
         except ValidationError as exc:
-            name = currency_name if exc.field == "currency" else amount_name
             problems.append(RecordProblem(field=name, value=exc.value, expected=exc.expected))
+            return _STAND_IN
+        return str(currency)
 
     def _class_for(self, role: object) -> type[Any]:
         if self.target is PartnerManager and role is TeamRole.PARTNER_SUCCESS_MANAGER:
