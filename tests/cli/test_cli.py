@@ -251,6 +251,21 @@ class TestBadInput:
         done = run("review", partners, deals, "--quarter", "2026Q3")
         assert_clean_failure(done, 3, str(deals), "JSON")
 
+    def test_every_line_that_is_not_json_is_named_in_one_run(self, tmp_path):
+        partner = {"id": "P-1", "name": "Acme", "partner_type": "msp", "stage": "active"}
+        partner["stage_since"] = "2026-01-05"
+        partners = tmp_path / "partners.jsonl"
+        lines = [json.dumps(partner), "{oops", "", json.dumps(partner | {"id": "P-2"}), "[1,"]
+        partners.write_text("\n".join(lines) + "\n", "utf-8")
+        done = run("review", partners, "--quarter", "2026Q3")
+        assert_clean_failure(
+            done,
+            3,
+            "2 bad partners records",
+            "record 2 (line 2): *: expected a JSON record on line 2",
+            "record 4 (line 5): *: expected a JSON record on line 5",
+        )
+
     def test_a_reference_to_a_missing_partner_names_the_file(self, tmp_path):
         partners = tmp_path / "partners.jsonl"
         partners.write_text(

@@ -26,7 +26,7 @@ from partnerdomain.records import (
     read_records,
     to_record,
 )
-from partnerdomain.records._api import Batch
+from partnerdomain.records._api import Batch, UnreadRecord
 from partnerdomain.testing import opportunities, partner_managers, partners
 
 ENTITIES = {Opportunity: opportunities(), Partner: partners(), PartnerManager: partner_managers()}
@@ -72,13 +72,34 @@ def outcome(read):
     return ("read", result.entities, rejects)
 
 
+def one_by_one(path, lines):
+    """A file's records read one line at a time: a line that is no record is unread.
+
+    Each line is read alone, at its place (the lines before it blank), so that its
+    error names its line.
+    """
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        alone = path.with_name(f"line-{number}.jsonl")
+        alone.write_text("\n" * (number - 1) + line, "utf-8")
+        try:
+            yield from read_records(alone)
+        except RecordError as error:
+            yield UnreadRecord(line, *error.problems)
+
+
 def reference(entity_type, path, profile, on_error, lines):
     """The same file read record by record, as from_file promises to read it.
 
     ``lines`` are the file's lines: from_file adds to each error the file and the
-    line its record starts on (blank lines start none).
+    line its record starts on (blank lines start none). In collect mode, a line that
+    is no record is a reject, and the read goes on.
     """
-    records = read_records(path, envelope=profile.envelope)
+    if on_error == "collect":
+        records = one_by_one(path, lines)
+    else:
+        records = read_records(path, envelope=profile.envelope)
     starts = [number for number, line in enumerate(lines, start=1) if line.strip()]
 
     def placed(error):

@@ -157,3 +157,37 @@ def test_records_from_a_json_document_or_an_iterable_have_no_line(tmp_path):
     assert (reject.index, reject.line, reject.error.line) == (1, None, None)
     assert reject.error.source == str(path)
 
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "plain"])
+def test_in_collect_mode_a_line_that_is_no_record_is_a_reject_and_the_read_goes_on(tmp_path, fast):
+    good = json_line(GOOD).encode()
+    path = tmp_path / "partners.jsonl"
+    lines = [good, b'{"id": "P-2", oops}', b"", b'{"id": "P-\xff"}', good]
+    lines += [good + b"\r{cut", good]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.MonkeyPatch.context() as patch:
+        if not fast:
+            patch.setattr(_loaders, "_fast_json", lambda: None)
+        result = from_file(Partner, path, on_error="collect")
+        with pytest.raises(RecordError) as raised:  # raise mode: the file's error, as ever
+            from_file(Partner, path)
+    # Every non-blank line is a record or a reject; a CR-split line's parts are each one.
+    assert len(result.entities) + len(result.rejects) == 7
+    assert [(r.index, r.line) for r in result.rejects] == [(1, 2), (2, 4), (5, 6)]
+    assert [r.record for r in result.rejects] == [
+        '{"id": "P-2", oops}',
+        b'{"id": "P-\xff"}',
+        "{cut",
+    ]
+    expected = [p.expected for r in result.rejects for p in r.problems]
+    assert expected[0] == (
+        "a JSON record on line 2 (Expecting property name enclosed in double quotes at column 15)"
+    )
+    assert expected[1].startswith("UTF-8 text on line 4 ('utf-8' codec can't decode byte 0xff")
+    assert expected[2] == (
+        "a JSON record on line 6, part 2 between carriage returns "
+        "(Expecting property name enclosed in double quotes at column 2)"
+    )
+    assert {r.error.source for r in result.rejects} == {str(path)}
+    assert raised.value.problems == result.rejects[0].problems
+    assert raised.value.source == str(path)

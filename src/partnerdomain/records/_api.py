@@ -45,6 +45,22 @@ class Reject:
         return self.error.problems
 
 
+@attrs.frozen(slots=True)
+class UnreadRecord:
+    """What a file holds where it has no record it can give (internal).
+
+    A JSON Lines line that is not JSON (or not UTF-8): read in collect mode, it is a
+    reject like any bad record, and the read goes on.
+
+    Attributes:
+        given: What the file has there (the line's text, or its bytes).
+        problem: Why it is no record.
+    """
+
+    given: object
+    problem: RecordProblem
+
+
 @attrs.frozen(kw_only=True)
 class ImportResult(Generic[T]):
     """The entities built from a batch of records, and the records rejected.
@@ -195,6 +211,10 @@ class Batch(Generic[T]):
 
     def slow(self, record: object, index: int) -> None:
         """Read a record the fast path gave up on: keep its entity, or its reject."""
+        if isinstance(record, UnreadRecord):  # (given only in collect mode)
+            error = RecordError(self.plan.entity_name, [record.problem], index)
+            self.rejects.append(Reject(index=index, record=record.given, error=error))
+            return
         try:
             self.keep(self.plan.read_detailed(record, index))
         except RecordError as exc:

@@ -28,7 +28,7 @@ from partnerdomain.model import (
     PartnerManager,
     Portfolio,
 )
-from partnerdomain.records._api import Batch, ImportResult, from_records
+from partnerdomain.records._api import Batch, ImportResult, UnreadRecord, from_records
 from partnerdomain.records._converter import forget_memos, memo_number
 from partnerdomain.records._profiles import GENERIC, Profile, get_profile
 
@@ -76,10 +76,11 @@ def read_records(
 
 def _read(
     file: Path, envelope: str | None, *, shared: bool = False, lines: _Lines | None = None
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[Any]:
     """:func:`read_records`; ``shared``: a ``.json`` document's numbers as :func:`memo_number`.
 
-    ``lines`` notes where the records of a JSON Lines or CSV file start.
+    ``lines`` notes where the records of a JSON Lines or CSV file start, and whether a
+    line that holds no record is given as an :class:`UnreadRecord` (never without it).
     """
     suffix = file.suffix.lower()
     if suffix in _JSON_LINES:
@@ -103,9 +104,12 @@ class _Lines:
     costs nothing more per ordinary line.
     """
 
-    __slots__ = ("_before", "_odd", "_shift")
+    __slots__ = ("_before", "_odd", "_shift", "collect")
 
-    def __init__(self) -> None:
+    def __init__(self, *, collect: bool = False) -> None:
+        #: Whether a line that holds no record it can give (not JSON, not UTF-8) is
+        #: given as an :class:`UnreadRecord`, for a reject, instead of ending the read.
+        self.collect = collect
         # (first line, how many lines, how many records start on them): either several
         # lines that start none, or one line that starts any number.
         self._odd: list[tuple[int, int, int]] = []
@@ -161,7 +165,7 @@ def _fast_json_shared() -> Callable[[bytes], Any]:
     return msgspec.json.Decoder(float_hook=memo_number).decode
 
 
-def _json_lines(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any]]:
+def _json_lines(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any] | UnreadRecord]:
     with file.open("rb") as text:
         yield from _decoded_lines(file, enumerate(text, start=1), _fast_json(), lines)
 
@@ -171,8 +175,12 @@ def _decoded_lines(
     numbered: Iterator[tuple[int, bytes]],
     fast: Callable[[bytes], Any] | None,
     lines: _Lines | None = None,
-) -> Iterator[dict[str, Any]]:
-    """Decode numbered lines of UTF-8 bytes (each ends with a line feed): ``fast`` first."""
+) -> Iterator[dict[str, Any] | UnreadRecord]:
+    """Decode numbered lines of UTF-8 bytes (each ends with a line feed): ``fast`` first.
+
+    A line that holds no record ends the read with its error, or is an
+    :class:`UnreadRecord` if ``lines`` collects.
+    """
     for number, raw in numbered:
         line = raw[3:] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw
         if fast is None:
@@ -188,7 +196,7 @@ def _decoded_lines(
 
 def _text_line(
     file: Path, number: int, line: bytes, lines: _Lines | None = None
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[dict[str, Any] | UnreadRecord]:
     """Read one line with json: the plain path, and what the fast decoder refused.
 
     A line is what ends with a line feed, so a carriage return inside a record is JSON
@@ -201,27 +209,30 @@ def _text_line(
         if lines is not None:
             lines.note(number)
         return
+    collect = lines is not None and lines.collect
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
         around = line[max(exc.start - 40, 0) : exc.end + 40].decode("utf-8", "replace")
-        raise _bad_file(file, around.strip(), f"UTF-8 text on line {number} ({exc})") from None
+        expected = f"UTF-8 text on line {number} ({exc})"
+        yield _unread(file, line.rstrip(b"\r\n"), around.strip(), expected, collect=collect)
+        return
     text = text.rstrip("\r\n")  # so that json's columns are the line's
     try:
         record = _DECODE(text)
     except ValueError as exc:
         if "\r" in text and getattr(exc, "msg", None) == "Extra data":
-            records = _split_records(file, number, text)  # old Mac line endings
+            records = _split_records(file, number, text, collect=collect)  # old Mac endings
             if lines is not None:
                 lines.note(number, records=len(records))
             yield from records
             return
         expected = f"a JSON record on line {number} ({_problem(exc)})"
-        raise _bad_file(file, text[:80], expected) from None
+        record = _unread(file, text, text[:80], expected, collect=collect)
     yield record
 
 
-def _split_records(file: Path, number: int, text: str) -> list[Any]:
+def _split_records(file: Path, number: int, text: str, *, collect: bool) -> list[Any]:
     """The records of a line that carriage returns split, each decoded on its own."""
     records = []
     for part, piece in enumerate(text.split("\r"), start=1):  # no line feed is left
@@ -231,11 +242,23 @@ def _split_records(file: Path, number: int, text: str) -> list[Any]:
             record = _DECODE(piece)
         except ValueError as exc:
             where = f"line {number}, part {part} between carriage returns"
-            raise _bad_file(
-                file, piece[:80], f"a JSON record on {where} ({_problem(exc)})"
-            ) from None
+            expected = f"a JSON record on {where} ({_problem(exc)})"
+            record = _unread(file, piece, piece[:80], expected, collect=collect)
         records.append(record)
     return records
+
+
+def _unread(
+    file: Path, given: object, value: object, expected: str, *, collect: bool
+) -> UnreadRecord:
+    """A line (or part) that holds no record: an :class:`UnreadRecord`, or the file's error.
+
+    ``given`` is what the file has there, kept as the reject's record.
+    """
+    problem = RecordProblem(field="*", value=value, expected=expected)
+    if collect:
+        return UnreadRecord(given, problem)
+    raise RecordError(str(file), [problem])
 
 
 def _problem(exc: ValueError) -> object:
@@ -369,7 +392,9 @@ def from_file(
         The entities and, in collect mode, the rejects. A reject's error names the
         file (``source``), and in a JSON Lines or CSV file the line the record starts
         on (``line``, also :attr:`~partnerdomain.records.Reject.line`), counting blank
-        lines, a CSV header and cells that span lines.
+        lines, a CSV header and cells that span lines. In collect mode, a JSON Lines
+        line that is not JSON (or not UTF-8) is a reject too, whose record is the
+        line's text (its bytes if it is not UTF-8), and the read goes on.
 
     Raises:
         RecordError: If the file is not valid JSON or holds no list of records, or, in
@@ -383,7 +408,7 @@ def from_file(
     if suffix == ".csv":
         resolved = resolved.as_text()
     batch = Batch(entity_type, resolved, on_error)
-    lines = _Lines() if suffix in _JSON_LINES or suffix == ".csv" else None
+    lines = _Lines(collect=batch.collect) if suffix in _JSON_LINES or suffix == ".csv" else None
     try:
         if suffix in _JSON_LINES and _fast_json() is not None:
             read = _read_json_lines(file, batch, progress, lines)
@@ -434,7 +459,7 @@ def _read_json_lines(
     fast = _fast_json_shared()
     with file.open("rb") as text:  # opened once: the file may be a pipe
         numbered = enumerate(text, start=1)
-        first: list[dict[str, Any]] = []
+        first: list[dict[str, Any] | UnreadRecord] = []
         for number, raw in numbered:  # blank lines before the first record are skipped
             first = list(_decoded_lines(file, iter([(number, raw)]), fast, lines))
             if first:
