@@ -105,37 +105,46 @@ CELLS = st.sampled_from(["", "plain", "two\nlines", "three\r\nlines\r\n", "old\r
 def csv_files(draw):
     """A CSV file of good and bad partners, with blank lines and cells that span lines.
 
-    Returns the file's text and the line each bad record starts on.
+    Bad rows have a bad value, or a cell too many. Returns the file's text, and per bad
+    row the line it starts on and whether it had a cell too many.
     """
     ending = draw(st.sampled_from(["\n", "\r\n"]))
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator=ending, quoting=csv.QUOTE_ALL)
     writer.writerow([*GOOD, "notes"])
-    line, bad_lines = 2, []
+    line, bad_rows = 2, []
     for _ in range(draw(st.integers(0, 10))):
         blanks = draw(st.integers(0, 2))
         out.write(ending * blanks)
         line += blanks
-        bad, notes = draw(st.booleans()), draw(CELLS)
-        if bad:
-            bad_lines.append(line)
-        writer.writerow([*(BAD if bad else GOOD).values(), notes])
-        line += 1 + _loaders._line_breaks(notes)
-    return out.getvalue(), bad_lines
+        kind, notes = draw(st.sampled_from(["good", "bad", "extra"])), draw(CELLS)
+        cells = [*(BAD if kind == "bad" else GOOD).values(), notes]
+        if kind != "good":
+            bad_rows.append((line, kind == "extra"))
+        writer.writerow([*cells, notes] if kind == "extra" else cells)
+        line += 1 + _loaders._line_breaks(notes) * (2 if kind == "extra" else 1)
+    return out.getvalue(), bad_rows
 
 
 @settings(max_examples=60, deadline=None)
 @given(file=csv_files())
 def test_a_bad_csv_record_is_named_by_the_line_it_starts_on(tmp_path_factory, file):
-    text, bad_lines = file
+    text, bad_rows = file
     path = tmp_path_factory.mktemp("rows") / "partners.csv"
     path.write_bytes(text.encode())
     result = from_file(Partner, path, on_error="collect")
-    assert [reject.line for reject in result.rejects] == bad_lines
-    if bad_lines:
+    assert [reject.line for reject in result.rejects] == [line for line, _ in bad_rows]
+    too_many = [len(r.record) == 7 for r in result.rejects if isinstance(r.record, list)]
+    assert too_many == [True for _, extra in bad_rows if extra]  # the row's cells, all of them
+    if bad_rows:
         with pytest.raises(RecordError) as raised:
             from_file(Partner, path)
-        assert raised.value.line == bad_lines[0]
+        line, extra = bad_rows[0]
+        if extra:  # the file's error, which names the line the row ends on
+            assert raised.value.line is None
+            assert "cells per row, as in the header" in str(raised.value)
+        else:
+            assert raised.value.line == line
 
 
 def test_load_portfolio_names_the_line_and_a_pickled_error_keeps_it(tmp_path):

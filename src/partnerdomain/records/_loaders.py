@@ -271,7 +271,7 @@ def _problem(exc: ValueError) -> object:
 _EXTRA = "\x00extra cells"
 
 
-def _csv_rows(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any]]:
+def _csv_rows(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any] | UnreadRecord]:
     # utf-8-sig: spreadsheet exports often start with a byte-order mark, which would
     # otherwise become part of the first column's name.
     try:
@@ -287,26 +287,29 @@ def _csv_rows(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any
                     "a header row naming each column once (a repeated column would hide a value)"
                 )
                 raise _bad_file(file, repeated, expected)
+            collect = lines is not None and lines.collect
             for row in reader:
                 extra = row.pop(_EXTRA, None)
+                cells = [*row.values(), *extra] if extra else row.values()
+                if lines is not None and reader.line_num != end + 1:
+                    _note_row(lines, end, reader.line_num, cells)
+                end = reader.line_num
                 if extra:
                     expected = (
                         f"at most {len(header)} cells per row, as in the header (line "
                         f"{reader.line_num} has {len(header) + len(extra)}; check the delimiter "
                         "and the quoting)"
                     )
-                    raise _bad_file(file, extra, expected)
-                if lines is not None and reader.line_num != end + 1:
-                    _note_row(lines, end, reader.line_num, row)
-                end = reader.line_num
+                    yield _unread(file, cells, extra, expected, collect=collect)
+                    continue
                 yield row
     except UnicodeDecodeError as exc:
         raise _bad_file(file, None, f"UTF-8 text ({exc})") from None
 
 
-def _note_row(lines: _Lines, after: int, end: int, row: dict[str, Any]) -> None:
+def _note_row(lines: _Lines, after: int, end: int, cells: Iterable[object]) -> None:
     """Note a CSV row that blank lines precede or whose cells span lines."""
-    start = end - sum(_line_breaks(cell) for cell in row.values() if isinstance(cell, str))
+    start = end - sum(_line_breaks(cell) for cell in cells if isinstance(cell, str))
     if start > after + 1:
         lines.note(after + 1, start - after - 1)  # blank lines, which csv skips
     if end > start:
@@ -394,7 +397,8 @@ def from_file(
         on (``line``, also :attr:`~partnerdomain.records.Reject.line`), counting blank
         lines, a CSV header and cells that span lines. In collect mode, a JSON Lines
         line that is not JSON (or not UTF-8) is a reject too, whose record is the
-        line's text (its bytes if it is not UTF-8), and the read goes on.
+        line's text (its bytes if it is not UTF-8), and so is a CSV row with more
+        cells than the header (its record: the row's cells); the read goes on.
 
     Raises:
         RecordError: If the file is not valid JSON or holds no list of records, or, in
