@@ -306,6 +306,9 @@ class RuleLoadError(PartnerDomainError, ValueError):
         return (type(self), (self.source, self.rule_id, self.reason))
 
 
+_SHOWN = 200  # characters of a problem's value that its text shows
+
+
 @attrs.frozen(kw_only=True)
 class RecordProblem:
     """One thing wrong with one field of a CRM record.
@@ -322,8 +325,11 @@ class RecordProblem:
     expected: str
 
     def __str__(self) -> str:
-        """Describe the problem in one line."""
-        return f"{self.field}: expected {self.expected}, got {self.value!r}"
+        """Describe the problem in one line; a long value is cut (``value`` keeps it whole)."""
+        shown = repr(self.value)
+        if len(shown) > _SHOWN:
+            shown = f"{shown[:_SHOWN]}... ({len(shown):,} characters in all)"
+        return f"{self.field}: expected {self.expected}, got {shown}"
 
 
 class RecordError(PartnerDomainError, ValueError):
@@ -361,7 +367,7 @@ class RecordError(PartnerDomainError, ValueError):
         self.line = line
         where = [] if source is None else [f"in {source}"]
         if index is not None:
-            where.append(f"record {index}")
+            where.append(f"index {index}")  # 0-based, as in Python; the line is 1-based
         if line is not None:
             where.append(f"line {line}")
         if record_id is not None:
@@ -373,7 +379,11 @@ class RecordError(PartnerDomainError, ValueError):
         super().__init__(msg)
 
     def in_source(self, source: str, line: int | None = None) -> RecordError:
-        """Return the same error, saying which file (and line) the record came from."""
+        """Return the same error, saying which file (and line) the record came from.
+
+        Without ``line``, the error keeps the line it has.
+        """
+        line = self.line if line is None else line
         return type(self)(
             self.entity, self.problems, self.index, self.record_id, source=source, line=line
         )

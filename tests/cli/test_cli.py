@@ -262,8 +262,8 @@ class TestBadInput:
             done,
             3,
             "2 bad partners records",
-            "record 2 (line 2): *: expected a JSON record on line 2",
-            "record 4 (line 5): *: expected a JSON record on line 5",
+            "record 2 (line 2): *: expected a JSON record (Expecting property name",
+            "record 4 (line 5): *: expected a JSON record (Expecting value at column 4)",
         )
 
     def test_a_reference_to_a_missing_partner_names_the_file(self, tmp_path):

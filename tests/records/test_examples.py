@@ -126,7 +126,7 @@ class TestErrors:
         }
         assert error.index == 7
         assert error.record_id == "001X"
-        assert "record 7, id '001X'" in str(error)
+        assert "index 7, id '001X'" in str(error)
         assert isinstance(error, PartnerDomainError)
 
     def test_a_float_amount_is_refused_with_advice(self):

@@ -76,8 +76,11 @@ def one_by_one(path, lines):
     """A file's records read one line at a time: a line that is no record is unread.
 
     Each line is read alone, at its place (the lines before it blank), so that its
-    error names its line.
+    error names its line. The first line that is no record, before any record, ends
+    the read (the file is no JSON Lines); a later one is unread, its problem without
+    the line (its reject names it).
     """
+    started = False
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -86,7 +89,12 @@ def one_by_one(path, lines):
         try:
             yield from read_records(alone)
         except RecordError as error:
-            yield UnreadRecord(line, *error.problems)
+            if not started:  # the whole file's read raises the same error, by its name
+                list(read_records(path))
+            (problem,) = error.problems
+            expected = problem.expected.replace(f" on line {number} (", " (")
+            yield UnreadRecord(line, attrs.evolve(problem, expected=expected))
+        started = True
 
 
 def reference(entity_type, path, profile, on_error, lines):

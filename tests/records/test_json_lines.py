@@ -135,7 +135,7 @@ def test_load_portfolio_names_the_file_of_a_bad_record(tmp_path):
         load_portfolio(as_of=date(2026, 9, 30), currency="EUR", partners=path)
     error = info.value
     assert error.source == str(path)
-    assert str(error).startswith(f"Partner record (in {path}, record 0")
+    assert str(error).startswith(f"Partner record (in {path}, index 0")
     assert pickle.loads(pickle.dumps(error)).source == str(path)
 
 
@@ -161,4 +161,4 @@ def test_bad_utf8_is_named_by_line_and_position_on_both_paths(tmp_path, monkeypa
     message = refused_on_both(path, monkeypatch)
     assert "UTF-8 text on line 3001" in message
     assert "position 13" in message
-    assert "got '{\"name\": \"Caf\ufffd\"}'" in message  # the text around the byte
+    assert 'got \'{"name": "Caf\ufffd"}\'' in message  # the text around the byte

@@ -275,3 +275,27 @@ def test_an_amounts_own_problems_are_listed_whatever_its_currency(profile, entit
         properties[currency] = spoilt
     assert problems_of(amount) == amount_alone
     assert problems_of(currency)
+
+
+@pytest.mark.parametrize("profile", PROFILES[:3], ids=PROFILE_IDS[:3])
+@given(entity=MONEY_ENTITIES, data=st.data())
+def test_a_currencys_own_problems_are_listed_when_its_required_amount_is_missing(
+    profile, entity, data
+):
+    plan = plan_of(entity, profile)
+    money = [s for s in plan.by_attr.values() if s[0].kind == "amount" and s[0].required]
+    assume(money)
+    amount_slot, currency_slot = data.draw(st.sampled_from(money))
+    amount, currency = plan.names[amount_slot.key], plan.names[currency_slot.key]
+    record = to_record(entity, profile=profile)
+    properties = record.get("properties", record)
+    if data.draw(st.booleans()):
+        properties.pop(amount, None)
+    else:
+        properties[amount] = None
+    properties[currency] = data.draw(st.sampled_from(["eur", "EURO", 978, "E"]))
+    with pytest.raises(RecordError) as raised:
+        from_record(type(entity), record, profile=profile)
+    fields = [p.field for p in raised.value.problems]
+    assert amount in fields
+    assert fields.count(currency) == 1

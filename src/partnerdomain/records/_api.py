@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
@@ -11,7 +12,7 @@ from partnerdomain.records._converter import forget_memos
 from partnerdomain.records._profiles import GENERIC, Profile, get_profile
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable
 
     from partnerdomain.records._plan import Plan
 
@@ -53,12 +54,14 @@ class UnreadRecord:
     reject like any bad record, and the read goes on.
 
     Attributes:
-        given: What the file has there (the line's text, or its bytes).
+        given: What the file has there (the line's text or bytes, a row's cells).
         problem: Why it is no record.
+        fields: What could be read of it by name, if anything (for its id).
     """
 
     given: object
     problem: RecordProblem
+    fields: Mapping[str, object] | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -212,7 +215,9 @@ class Batch(Generic[T]):
     def slow(self, record: object, index: int) -> None:
         """Read a record the fast path gave up on: keep its entity, or its reject."""
         if isinstance(record, UnreadRecord):  # (given only in collect mode)
-            error = RecordError(self.plan.entity_name, [record.problem], index)
+            record_id = None if record.fields is None else record.fields.get(self.plan.id_name)
+            record_id = record_id if record_id.__class__ is str else None
+            error = RecordError(self.plan.entity_name, [record.problem], index, record_id)
             self.rejects.append(Reject(index=index, record=record.given, error=error))
             return
         try:

@@ -7,12 +7,14 @@ import codecs
 import contextlib
 import csv
 import functools
+import io
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TypeVar
 
 import attrs
 
@@ -90,8 +92,9 @@ def _read(
     return _json_document(file, envelope, shared=shared)
 
 
-def _bad_file(file: Path, value: object, expected: str) -> RecordError:
-    return RecordError(str(file), [RecordProblem(field="*", value=value, expected=expected)])
+def _bad_file(file: Path, value: object, expected: str, line: int | None = None) -> RecordError:
+    problem = RecordProblem(field="*", value=value, expected=expected)
+    return RecordError(str(file), [problem], line=line)
 
 
 class _Lines:
@@ -166,8 +169,33 @@ def _fast_json_shared() -> Callable[[bytes], Any]:
 
 
 def _json_lines(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any] | UnreadRecord]:
-    with file.open("rb") as text:
-        yield from _decoded_lines(file, enumerate(text, start=1), _fast_json(), lines)
+    with file.open("rb", buffering=_PEEK) as binary:
+        yield from _decoded_lines(file, _numbered(binary), _fast_json(), lines)
+
+
+_PEEK = 1 << 16  # bytes looked at to tell a file's line ends
+
+
+def _numbered(binary: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """A file's lines, numbered from 1: each ends with a line feed (CR LF included).
+
+    A file whose first 64 KiB hold carriage returns but no line feed has old Mac line
+    endings: its lines end with carriage returns, as an editor shows them.
+    """
+    head = binary.peek(_PEEK)[:_PEEK] if isinstance(binary, io.BufferedReader) else b""
+    if b"\r" in head and b"\n" not in head:
+        return enumerate(_carriage_return_lines(binary), start=1)
+    return enumerate(binary, start=1)
+
+
+def _carriage_return_lines(binary: BinaryIO) -> Iterator[bytes]:
+    rest = b""
+    while chunk := binary.read(_PEEK):
+        *done, rest = (rest + chunk).split(b"\r")
+        for line in done:
+            yield line + b"\r"
+    if rest:
+        yield rest
 
 
 def _decoded_lines(
@@ -176,10 +204,10 @@ def _decoded_lines(
     fast: Callable[[bytes], Any] | None,
     lines: _Lines | None = None,
 ) -> Iterator[dict[str, Any] | UnreadRecord]:
-    """Decode numbered lines of UTF-8 bytes (each ends with a line feed): ``fast`` first.
+    """Decode numbered lines of UTF-8 bytes: ``fast`` first.
 
-    A line that holds no record ends the read with its error, or is an
-    :class:`UnreadRecord` if ``lines`` collects.
+    A line that holds no record ends the read with the file's error, or is an
+    :class:`UnreadRecord` if ``lines`` collects and a record came before it.
     """
     for number, raw in numbered:
         line = raw[3:] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw
@@ -188,7 +216,7 @@ def _decoded_lines(
             continue
         try:
             record = fast(line)
-        except ValueError:  # msgspec.DecodeError and UnicodeDecodeError
+        except (ValueError, RecursionError):  # msgspec.DecodeError, UnicodeDecodeError
             yield from _text_line(file, number, line, lines)
         else:
             yield record
@@ -199,36 +227,37 @@ def _text_line(
 ) -> Iterator[dict[str, Any] | UnreadRecord]:
     """Read one line with json: the plain path, and what the fast decoder refused.
 
-    A line is what ends with a line feed, so a carriage return inside a record is JSON
-    whitespace, as it is to the fast decoder. A line json cannot read as one record,
-    but that carriage returns split into several (a file with old Mac line endings),
-    gives each of them. Errors name the line (and its part) and the column (bad UTF-8:
-    the byte's position in the line), and quote what they refuse.
+    A carriage return inside a record is JSON whitespace, as it is to the fast
+    decoder. A line json cannot read as one record, but that carriage returns split
+    into several (stray old Mac line endings in a file of line feeds), gives each of
+    them. Errors name the line (and its part) and the column (bad UTF-8: the byte's
+    position in the line), and quote what they refuse.
     """
     if line.isspace() or not line:
         if lines is not None:
             lines.note(number)
         return
-    collect = lines is not None and lines.collect
+    # A first line that is no record says the file is no JSON Lines: it ends the read.
+    collect = lines is not None and lines.collect and lines.line_of(0) != number
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
         around = line[max(exc.start - 40, 0) : exc.end + 40].decode("utf-8", "replace")
-        expected = f"UTF-8 text on line {number} ({exc})"
-        yield _unread(file, line.rstrip(b"\r\n"), around.strip(), expected, collect=collect)
+        problem = _Unread("UTF-8 text", exc, number, around.strip())
+        yield problem.given(file, line.rstrip(b"\r\n"), collect=collect)
         return
     text = text.rstrip("\r\n")  # so that json's columns are the line's
     try:
         record = _DECODE(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         if "\r" in text and getattr(exc, "msg", None) == "Extra data":
-            records = _split_records(file, number, text, collect=collect)  # old Mac endings
+            records = _split_records(file, number, text, collect=collect)
             if lines is not None:
                 lines.note(number, records=len(records))
             yield from records
             return
-        expected = f"a JSON record on line {number} ({_problem(exc)})"
-        record = _unread(file, text, text[:80], expected, collect=collect)
+        record = _Unread("a JSON record", _problem(exc), number, text[:80])
+        record = record.given(file, text, collect=collect)
     yield record
 
 
@@ -240,31 +269,60 @@ def _split_records(file: Path, number: int, text: str, *, collect: bool) -> list
             continue
         try:
             record = _DECODE(piece)
-        except ValueError as exc:
-            where = f"line {number}, part {part} between carriage returns"
-            expected = f"a JSON record on {where} ({_problem(exc)})"
-            record = _unread(file, piece, piece[:80], expected, collect=collect)
+        except (ValueError, RecursionError) as exc:
+            unread = _Unread("a JSON record", _problem(exc), number, piece[:80], part=part)
+            record = unread.given(file, piece, collect=collect)
         records.append(record)
     return records
 
 
-def _unread(
-    file: Path, given: object, value: object, expected: str, *, collect: bool
-) -> UnreadRecord:
-    """A line (or part) that holds no record: an :class:`UnreadRecord`, or the file's error.
+@attrs.frozen
+class _Unread:
+    """Why a line (or a part of it) holds no record, and where."""
 
-    ``given`` is what the file has there, kept as the reject's record.
-    """
-    problem = RecordProblem(field="*", value=value, expected=expected)
-    if collect:
-        return UnreadRecord(given, problem)
-    raise RecordError(str(file), [problem])
+    what: str
+    detail: object
+    line: int
+    value: object
+    part: int | None = None
+
+    def given(
+        self,
+        file: Path,
+        given: object,
+        *,
+        collect: bool,
+        fields: Mapping[str, object] | None = None,
+    ) -> UnreadRecord:
+        """The :class:`UnreadRecord` of ``given`` (what the file has there), or the error.
+
+        A reject names its line itself, so its problem does not: rejects alike are
+        alike (the command line names a problem they all have once). ``fields``: what
+        could be read of it by name (its id).
+        """
+        part = "" if self.part is None else f"part {self.part} between carriage returns: "
+        if collect:
+            expected = f"{self.what} ({part}{self.detail})"
+            problem = RecordProblem(field="*", value=self.value, expected=expected)
+            return UnreadRecord(given, problem, fields)
+        where = f"line {self.line}"
+        if self.part is not None:
+            where += f", part {self.part} between carriage returns"
+        expected = f"{self.what} on {where} ({self.detail})"
+        problem = RecordProblem(field="*", value=self.value, expected=expected)
+        raise RecordError(str(file), [problem], line=self.line)
 
 
-def _problem(exc: ValueError) -> object:
+def _problem(exc: Exception) -> object:
     """What the json module says is wrong, placed by column (a line is one line)."""
     if isinstance(exc, json.JSONDecodeError):
+        if exc.pos == 0 and exc.doc.startswith("\ufeff"):
+            return "a byte-order mark (U+FEFF) starts the line: were two files joined?"
         return f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read"
+    if "integer string conversion" in str(exc):
+        return f"a number of more than {sys.get_int_max_str_digits()} digits"
     return exc
 
 
@@ -272,13 +330,22 @@ _EXTRA = "\x00extra cells"
 
 
 def _csv_rows(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any] | UnreadRecord]:
+    """A CSV file's rows as dicts by the header's names.
+
+    Blank lines, and rows whose cells are all blank (as spreadsheets leave at the end),
+    hold no record. A row with more cells than the header ends the read with the
+    file's error, or is an :class:`UnreadRecord` if ``lines`` collects and a record
+    came before it.
+    """
     # utf-8-sig: spreadsheet exports often start with a byte-order mark, which would
     # otherwise become part of the first column's name.
     try:
-        with file.open(encoding="utf-8-sig", newline="") as rows:
-            reader = csv.DictReader(rows, restkey=_EXTRA)
-            header = reader.fieldnames or []
-            end = reader.line_num  # the line the header (and then each row) ends on
+        with file.open(encoding="utf-8-sig", newline="") as text:
+            reader = csv.DictReader(text, restkey=_EXTRA)
+            header = next((row for row in reader.reader if row), [])  # after blank lines
+            reader.fieldnames = header
+            # (csv.reader's line count: DictReader's own is updated only by its rows)
+            end = reader.reader.line_num  # the line the header ends on
             if lines is not None and end:
                 lines.note(1, end)
             repeated = sorted({name for name in header if header.count(name) > 1})
@@ -287,29 +354,60 @@ def _csv_rows(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any
                     "a header row naming each column once (a repeated column would hide a value)"
                 )
                 raise _bad_file(file, repeated, expected)
-            collect = lines is not None and lines.collect
-            for row in reader:
-                extra = row.pop(_EXTRA, None)
-                cells = [*row.values(), *extra] if extra else row.values()
-                if lines is not None and reader.line_num != end + 1:
-                    _note_row(lines, end, reader.line_num, cells)
-                end = reader.line_num
-                if extra:
-                    expected = (
-                        f"at most {len(header)} cells per row, as in the header (line "
-                        f"{reader.line_num} has {len(header) + len(extra)}; check the delimiter "
-                        "and the quoting)"
-                    )
-                    yield _unread(file, cells, extra, expected, collect=collect)
-                    continue
+            yield from _csv_records(file, reader, lines, len(header))
+    except UnicodeDecodeError:
+        raise _not_utf8(file) from None
+
+
+def _csv_records(
+    file: Path, reader: csv.DictReader[str], lines: _Lines | None, width: int
+) -> Iterator[dict[str, Any] | UnreadRecord]:
+    collect = lines is not None and lines.collect
+    end = reader.reader.line_num  # the line the last row read ends on
+    started = False  # whether a row was given: a bad first row ends the read
+    try:
+        for row in reader:
+            extra = row.pop(_EXTRA, None)
+            cells = [*row.values(), *extra] if extra else list(row.values())
+            after, end = end, reader.reader.line_num
+            if not any(cell and not cell.isspace() for cell in cells if isinstance(cell, str)):
+                if lines is not None:
+                    lines.note(after + 1, end - after)  # all blank: no record
+                continue
+            start = after + 1
+            if end != start:  # blank lines before it, or cells that span lines
+                start = end - sum(_line_breaks(cell) for cell in cells if isinstance(cell, str))
+                if lines is not None:
+                    _note_row(lines, after, start, end)
+            if extra:
+                detail = f"this row has {width + len(extra)}; check the delimiter and the quoting"
+                what = f"at most {width} cells per row (the header's count)"
+                unread = _Unread(what, detail, start, extra)
+                yield unread.given(file, cells, collect=collect and started, fields=row)
+            else:
                 yield row
-    except UnicodeDecodeError as exc:
-        raise _bad_file(file, None, f"UTF-8 text ({exc})") from None
+            started = True
+    except csv.Error as exc:  # a cell over csv's size limit, a NUL byte
+        line = max(reader.reader.line_num, end + 1)
+        raise _bad_file(file, None, f"CSV text on line {line} ({exc})", line) from None
 
 
-def _note_row(lines: _Lines, after: int, end: int, cells: Iterable[object]) -> None:
+def _not_utf8(file: Path) -> RecordError:
+    """The error of a file that is not UTF-8 text, naming the line and quoting it."""
+    with file.open("rb") as binary:
+        for number, line in _numbered(binary):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                around = line[max(exc.start - 40, 0) : exc.end + 40].decode("utf-8", "replace")
+                expected = f"UTF-8 text on line {number} ({exc})"
+                problem = RecordProblem(field="*", value=around.strip(), expected=expected)
+                return RecordError(str(file), [problem], line=number)
+    return _bad_file(file, None, "UTF-8 text")  # (a byte-order mark cut in two)
+
+
+def _note_row(lines: _Lines, after: int, start: int, end: int) -> None:
     """Note a CSV row that blank lines precede or whose cells span lines."""
-    start = end - sum(_line_breaks(cell) for cell in cells if isinstance(cell, str))
     if start > after + 1:
         lines.note(after + 1, start - after - 1)  # blank lines, which csv skips
     if end > start:
@@ -461,8 +559,8 @@ def _read_json_lines(
     detailed path explains it, and reading goes on.
     """
     fast = _fast_json_shared()
-    with file.open("rb") as text:  # opened once: the file may be a pipe
-        numbered = enumerate(text, start=1)
+    with file.open("rb", buffering=_PEEK) as binary:  # opened once: it may be a pipe
+        numbered = _numbered(binary)
         first: list[dict[str, Any] | UnreadRecord] = []
         for number, raw in numbered:  # blank lines before the first record are skipped
             first = list(_decoded_lines(file, iter([(number, raw)]), fast, lines))
@@ -494,7 +592,7 @@ def _read_typed(  # noqa: PLR0913, PLR0917 - the state of one file's read
     for number, line in numbered:  # line 1 is read: no byte-order mark is left to cut
         try:
             struct = decode(line)
-        except ValueError:  # msgspec.DecodeError and UnicodeDecodeError
+        except (ValueError, RecursionError):  # msgspec.DecodeError, UnicodeDecodeError
             if line.isspace() or not line:
                 if lines is not None:
                     lines.note(number)

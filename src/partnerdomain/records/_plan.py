@@ -382,14 +382,17 @@ class Plan:
         amount = values.get(amount_slot.key, _MISSING)
         if amount is _MISSING and self._absent(flat.get(amount_name, _MISSING)):
             raw_currency = flat.get(currency_name, _MISSING)
-            if not self._absent(raw_currency):
-                extras[currency_name] = raw_currency  # a currency with no amount: keep it
             if attr in self.mapping.defaults:
                 kwargs[attr] = self.mapping.defaults[attr]
             elif amount_slot.required:
                 problems.append(
                     RecordProblem(field=amount_name, value=None, expected="an amount (required)")
                 )
+                if not self._absent(raw_currency):  # the record is refused: check it too
+                    self._currency(currency_slot, values, flat, problems)
+                return
+            if not self._absent(raw_currency):
+                extras[currency_name] = raw_currency  # a currency with no amount: keep it
             return
         currency = self._currency(currency_slot, values, flat, problems)
         if amount is _MISSING:
