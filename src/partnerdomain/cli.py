@@ -411,7 +411,8 @@ def _read(kind: str, path: Path, profile_name: str, progress: _Progress) -> tupl
         _fail(BAD_INPUT, f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
     except RecordError as exc:
         problems = "; ".join(str(p) for p in exc.problems)
-        _fail(BAD_INPUT, f"{path}: {problems}")
+        where = "" if exc.line is None else f"line {exc.line}: "
+        _fail(BAD_INPUT, f"{path}: {where}{problems}")
     if result.rejects:
         _fail(BAD_INPUT, _rejected(kind, path, result.rejects))
     return result.entities
@@ -433,7 +434,7 @@ def _rejected(kind: str, path: Path, rejects: Sequence[Reject]) -> str:
         header = _csv_header(path)
         for problem in rejects[0].error.problems:
             if _problem_key(problem) in shared:
-                missing = header is not None and problem.field not in header
+                missing = header is not None and problem.field not in {*header, "*"}
                 hint = f" (the file has no column {problem.field!r})" if missing else ""
                 lines.append(f"{path}: every one of the {len(rejects)}: {problem}{hint}")
     individual = [
@@ -456,11 +457,15 @@ def _rejected(kind: str, path: Path, rejects: Sequence[Reject]) -> str:
 
 
 def _csv_header(path: Path) -> set[str] | None:
-    """The column names of a CSV file's header row; None for other files."""
-    if path.suffix.lower() != ".csv":
+    """The column names of a CSV file's header row; None for other files.
+
+    The header is the first row with a cell that is not blank, as the loaders read it.
+    A file that is no regular file (a pipe) is not opened again: it is read once.
+    """
+    if path.suffix.lower() != ".csv" or not path.is_file():
         return None
     with path.open(encoding="utf-8-sig", newline="") as rows:
-        return set(next(csv.reader(rows), []))
+        return set(next((row for row in csv.reader(rows) if any(map(str.strip, row))), []))
 
 
 def _ENTITY_TYPES() -> dict[str, type[Any]]:  # noqa: N802 - a lazy constant

@@ -266,6 +266,24 @@ class TestBadInput:
             "record 4 (line 5): *: expected a JSON record (Expecting value at column 4)",
         )
 
+    def test_a_problem_every_row_shares_is_named_once_with_a_true_hint(self, tmp_path):
+        partners = tmp_path / "partners.csv"
+        rows = ["P-1,Acme,msp,bogus,2026-01-05", "P-2,Beta,var,bogus,2026-01-05"]
+        partners.write_text("\nid,name,partner_type,stage,stage_since\n" + "\n".join(rows), "utf-8")
+        done = run("review", partners, "--quarter", "2026Q3")
+        assert_clean_failure(done, 3, "every one of the 2: stage: expected one of")
+        assert "has no column" not in done.stderr  # the header follows a blank line
+        # A comma too many on every row: one line, and no hint about a column '*'.
+        partners.write_text(
+            "id,name,partner_type,stage,stage_since\n"
+            + "\n".join(f"P-{n},Acme,msp,active,2026-01-05," for n in range(1, 4))
+            + "\nP-4,Delta,msp,active,2026-01-05\nP-5,Echo,msp,active,2026-01-05,\n",
+            "utf-8",
+        )
+        done = run("review", partners, "--quarter", "2026Q3")
+        assert_clean_failure(done, 3, "every one of the 4: *: expected at most 5 cells per row")
+        assert "has no column" not in done.stderr
+
     def test_a_reference_to_a_missing_partner_names_the_file(self, tmp_path):
         partners = tmp_path / "partners.jsonl"
         partners.write_text(

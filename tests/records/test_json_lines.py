@@ -97,28 +97,28 @@ def test_a_number_with_a_fraction_is_the_exact_decimal_of_its_text(tmp_path, mon
     assert str(fast[0]["Amount"]) == "1234.10"
 
 
-CUT = "on line 3 (Expecting value at column 6)"  # placed within its line
+CUT = "a JSON record (Expecting value at column 6)"  # placed within its line
 
 
 @pytest.mark.parametrize(
     ("bad", "said"),
     [
-        (b"{not json}\n", "on line 3 ("),
-        (b'{"a": 1} {"b": 2}\n', "on line 3 ("),
-        (b"[1, 2\n", "on line 3 ("),
+        (b"{not json}\n", "a JSON record (Expecting property name"),
+        (b'{"a": 1} {"b": 2}\n', "a JSON record (Extra data at column 10)"),
+        (b"[1, 2\n", "a JSON record (Expecting ',' delimiter"),
         (b'{"a":\n', CUT),  # a record cut short, whatever ends its line
         (b'{"a":\r\n', CUT),
         (b'{"a":', CUT),
         # A carriage return in a string is no line break: the line's own problem is told.
-        (b'{"a": "x\ry"}\r\n', "on line 3 (Invalid control character at column 9)"),
-        (b'{"a": 1}\r{"b":\r\n', "on line 3, part 2 between carriage returns (Expecting value"),
+        (b'{"a": "x\ry"}\r\n', "a JSON record (Invalid control character at column 9)"),
+        (b'{"a": 1}\r{"b":\r\n', "(part 2 between carriage returns: Expecting value"),
     ],
 )
 def test_a_bad_line_is_named_by_its_number_on_both_paths(tmp_path, monkeypatch, bad, said):
     path = tmp_path / "bad.jsonl"
     path.write_bytes(b'{"a": 1}\n\n' + bad)
     message = refused_on_both(path, monkeypatch)
-    assert "line 3" in message
+    assert "(line 3) has 1 problem(s)" in message
     assert said in message
     assert str(path) in message
 
@@ -159,6 +159,6 @@ def test_bad_utf8_is_named_by_line_and_position_on_both_paths(tmp_path, monkeypa
     path = tmp_path / "bad.jsonl"
     path.write_bytes(b'{"a": 1}\n' * 3000 + b'{"name": "Caf\xe9"}\n')
     message = refused_on_both(path, monkeypatch)
-    assert "UTF-8 text on line 3001" in message
-    assert "position 13" in message
+    assert "(line 3001) has 1 problem(s)" in message
+    assert "UTF-8 text ('utf-8' codec can't decode byte 0xe9 in position 13" in message
     assert 'got \'{"name": "Caf\ufffd"}\'' in message  # the text around the byte

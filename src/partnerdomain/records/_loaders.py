@@ -97,6 +97,9 @@ def _bad_file(file: Path, value: object, expected: str, line: int | None = None)
     return RecordError(str(file), [problem], line=line)
 
 
+_LEADING = 5  # lines that hold no record, at a file's start, that refuse it whole
+
+
 class _Lines:
     """The line each record of a text file starts on, counted from 1 (internal).
 
@@ -107,12 +110,13 @@ class _Lines:
     costs nothing more per ordinary line.
     """
 
-    __slots__ = ("_before", "_odd", "_shift", "collect")
+    __slots__ = ("_before", "_leading", "_odd", "_shift", "collect")
 
     def __init__(self, *, collect: bool = False) -> None:
-        #: Whether a line that holds no record it can give (not JSON, not UTF-8) is
+        #: Whether a line that holds no record (not JSON, not UTF-8, too many cells) is
         #: given as an :class:`UnreadRecord`, for a reject, instead of ending the read.
         self.collect = collect
+        self._leading: list[_Unread] = []  # such lines before any record
         # (first line, how many lines, how many records start on them): either several
         # lines that start none, or one line that starts any number.
         self._odd: list[tuple[int, int, int]] = []
@@ -125,6 +129,29 @@ class _Lines:
         self._odd.append((line, lines, records))
         self._before.append(line - 1 + shift)
         self._shift.append(shift + records - lines)
+
+    def unread(self, file: Path, unread: _Unread) -> None:
+        """Note a line that holds no record, given as a reject.
+
+        If the first few lines of a file that are not blank hold no record, the file is
+        not in the format its name says (a CSV file named ``.jsonl``, a pretty-printed
+        JSON document, UTF-16 text, another CSV delimiter): its error is raised then,
+        instead of a reject per line.
+
+        Raises:
+            RecordError: On the :data:`_LEADING`-th such line before any record.
+        """
+        leading = self._leading
+        if len(leading) < _LEADING and self.line_of(len(leading)) == unread.line:
+            leading.append(unread)
+            if len(leading) == _LEADING:
+                first = leading[0]
+                expected = (
+                    f"{first.what} on some of the first {_LEADING} lines, which all hold none "
+                    f"(is the file in the format its name says?); line {first.line}: "
+                    f"{first.detail}"
+                )
+                raise _bad_file(file, first.value, expected, first.line)
 
     def line_of(self, index: int) -> int:
         """The line record ``index`` (counted from 0) starts on."""
@@ -180,20 +207,25 @@ def _numbered(binary: BinaryIO) -> Iterator[tuple[int, bytes]]:
     """A file's lines, numbered from 1: each ends with a line feed (CR LF included).
 
     A file whose first 64 KiB hold carriage returns but no line feed has old Mac line
-    endings: its lines end with carriage returns, as an editor shows them.
+    endings, at least at its start: its lines end with any of CR, LF and CR LF, as an
+    editor shows them. (Elsewhere a carriage return can be JSON whitespace inside a
+    record, so only line feeds end lines.)
     """
     head = binary.peek(_PEEK)[:_PEEK] if isinstance(binary, io.BufferedReader) else b""
     if b"\r" in head and b"\n" not in head:
-        return enumerate(_carriage_return_lines(binary), start=1)
+        return enumerate(_any_line_ends(binary), start=1)
     return enumerate(binary, start=1)
 
 
-def _carriage_return_lines(binary: BinaryIO) -> Iterator[bytes]:
+def _any_line_ends(binary: BinaryIO) -> Iterator[bytes]:
+    """A file's lines, each ending with CR, LF or CR LF (as csv and editors count them)."""
     rest = b""
     while chunk := binary.read(_PEEK):
-        *done, rest = (rest + chunk).split(b"\r")
-        for line in done:
-            yield line + b"\r"
+        *done, rest = (rest + chunk).splitlines(keepends=True)
+        if rest.endswith(b"\n"):  # complete; a lone CR at the end may be a CR LF's half
+            done.append(rest)
+            rest = b""
+        yield from done
     if rest:
         yield rest
 
@@ -207,7 +239,7 @@ def _decoded_lines(
     """Decode numbered lines of UTF-8 bytes: ``fast`` first.
 
     A line that holds no record ends the read with the file's error, or is an
-    :class:`UnreadRecord` if ``lines`` collects and a record came before it.
+    :class:`UnreadRecord` if ``lines`` collects (see :meth:`_Lines.unread`).
     """
     for number, raw in numbered:
         line = raw[3:] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw
@@ -237,31 +269,29 @@ def _text_line(
         if lines is not None:
             lines.note(number)
         return
-    # A first line that is no record says the file is no JSON Lines: it ends the read.
-    collect = lines is not None and lines.collect and lines.line_of(0) != number
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
         around = line[max(exc.start - 40, 0) : exc.end + 40].decode("utf-8", "replace")
-        problem = _Unread("UTF-8 text", exc, number, around.strip())
-        yield problem.given(file, line.rstrip(b"\r\n"), collect=collect)
+        unread = _Unread("UTF-8 text", exc, number, around.strip())
+        yield unread.given(file, line.rstrip(b"\r\n"), lines)
         return
     text = text.rstrip("\r\n")  # so that json's columns are the line's
     try:
         record = _DECODE(text)
     except (ValueError, RecursionError) as exc:
         if "\r" in text and getattr(exc, "msg", None) == "Extra data":
-            records = _split_records(file, number, text, collect=collect)
+            records = _split_records(file, number, text, lines)
             if lines is not None:
                 lines.note(number, records=len(records))
             yield from records
             return
         record = _Unread("a JSON record", _problem(exc), number, text[:80])
-        record = record.given(file, text, collect=collect)
+        record = record.given(file, text, lines)
     yield record
 
 
-def _split_records(file: Path, number: int, text: str, *, collect: bool) -> list[Any]:
+def _split_records(file: Path, number: int, text: str, lines: _Lines | None) -> list[Any]:
     """The records of a line that carriage returns split, each decoded on its own."""
     records = []
     for part, piece in enumerate(text.split("\r"), start=1):  # no line feed is left
@@ -271,7 +301,7 @@ def _split_records(file: Path, number: int, text: str, *, collect: bool) -> list
             record = _DECODE(piece)
         except (ValueError, RecursionError) as exc:
             unread = _Unread("a JSON record", _problem(exc), number, piece[:80], part=part)
-            record = unread.given(file, piece, collect=collect)
+            record = unread.given(file, piece, lines)
         records.append(record)
     return records
 
@@ -286,31 +316,28 @@ class _Unread:
     value: object
     part: int | None = None
 
+    def problem(self) -> RecordProblem:
+        """The problem, the same in both modes: an error or a reject names the line."""
+        part = "" if self.part is None else f"part {self.part} between carriage returns: "
+        return RecordProblem(
+            field="*", value=self.value, expected=f"{self.what} ({part}{self.detail})"
+        )
+
     def given(
         self,
         file: Path,
         given: object,
-        *,
-        collect: bool,
+        lines: _Lines | None,
         fields: Mapping[str, object] | None = None,
     ) -> UnreadRecord:
         """The :class:`UnreadRecord` of ``given`` (what the file has there), or the error.
 
-        A reject names its line itself, so its problem does not: rejects alike are
-        alike (the command line names a problem they all have once). ``fields``: what
-        could be read of it by name (its id).
+        ``fields``: what could be read of it by name (its id).
         """
-        part = "" if self.part is None else f"part {self.part} between carriage returns: "
-        if collect:
-            expected = f"{self.what} ({part}{self.detail})"
-            problem = RecordProblem(field="*", value=self.value, expected=expected)
-            return UnreadRecord(given, problem, fields)
-        where = f"line {self.line}"
-        if self.part is not None:
-            where += f", part {self.part} between carriage returns"
-        expected = f"{self.what} on {where} ({self.detail})"
-        problem = RecordProblem(field="*", value=self.value, expected=expected)
-        raise RecordError(str(file), [problem], line=self.line)
+        if lines is not None and lines.collect:
+            lines.unread(file, self)
+            return UnreadRecord(given, self.problem(), fields)
+        raise RecordError(str(file), [self.problem()], line=self.line)
 
 
 def _problem(exc: Exception) -> object:
@@ -319,6 +346,11 @@ def _problem(exc: Exception) -> object:
         if exc.pos == 0 and exc.doc.startswith("\ufeff"):
             return "a byte-order mark (U+FEFF) starts the line: were two files joined?"
         return f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
+    return _json_problem(exc)
+
+
+def _json_problem(exc: Exception) -> object:
+    """What is wrong with JSON that json and msgspec say in Python's words."""
     if isinstance(exc, RecursionError):
         return "nested too deeply to read"
     if "integer string conversion" in str(exc):
@@ -333,77 +365,98 @@ def _csv_rows(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any
     """A CSV file's rows as dicts by the header's names.
 
     Blank lines, and rows whose cells are all blank (as spreadsheets leave at the end),
-    hold no record. A row with more cells than the header ends the read with the
-    file's error, or is an :class:`UnreadRecord` if ``lines`` collects and a record
-    came before it.
+    hold no record; the header is the first row that is not blank. A row with more
+    cells than the header ends the read with the file's error, or is an
+    :class:`UnreadRecord` if ``lines`` collects (see :meth:`_Lines.unread`).
     """
     # utf-8-sig: spreadsheet exports often start with a byte-order mark, which would
     # otherwise become part of the first column's name.
-    try:
-        with file.open(encoding="utf-8-sig", newline="") as text:
-            reader = csv.DictReader(text, restkey=_EXTRA)
-            header = next((row for row in reader.reader if row), [])  # after blank lines
+    with file.open("rb", buffering=_PEEK) as binary:
+        text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+        reader = csv.DictReader(text, restkey=_EXTRA)
+        rows = reader.reader  # its line count is live (DictReader's follows its rows)
+        after = 0  # the line the blank rows before the header end on
+        try:
+            header: list[str] = []
+            for row in rows:
+                if any(map(str.strip, row)):
+                    header = row
+                    break
+                after = rows.line_num
             reader.fieldnames = header
-            # (csv.reader's line count: DictReader's own is updated only by its rows)
-            end = reader.reader.line_num  # the line the header ends on
-            if lines is not None and end:
-                lines.note(1, end)
-            repeated = sorted({name for name in header if header.count(name) > 1})
-            if repeated:
+            if lines is not None and rows.line_num:
+                lines.note(1, rows.line_num)  # the header, and blank lines before it
+            named = [name for name in header if name.strip()]
+            repeated = sorted({name for name in named if named.count(name) > 1})
+            if repeated or len(named) < len(header):
                 expected = (
-                    "a header row naming each column once (a repeated column would hide a value)"
+                    f"a header row naming each column once, on line {after + 1} (a column "
+                    "without a name, or named twice, would hide its values)"
                 )
-                raise _bad_file(file, repeated, expected)
+                raise _bad_file(file, header, expected, after + 1)
             yield from _csv_records(file, reader, lines, len(header))
-    except UnicodeDecodeError:
-        raise _not_utf8(file) from None
+        except UnicodeDecodeError:
+            raise _not_utf8(file, binary) from None
+        except csv.Error as exc:  # in the header (_csv_records places a row's own)
+            raise _csv_error(file, exc, after + 1) from None
 
 
 def _csv_records(
     file: Path, reader: csv.DictReader[str], lines: _Lines | None, width: int
 ) -> Iterator[dict[str, Any] | UnreadRecord]:
-    collect = lines is not None and lines.collect
-    end = reader.reader.line_num  # the line the last row read ends on
-    started = False  # whether a row was given: a bad first row ends the read
+    rows = reader.reader
+    end = rows.line_num  # the line the last row read ends on
+    blank = str.strip
     try:
         for row in reader:
             extra = row.pop(_EXTRA, None)
-            cells = [*row.values(), *extra] if extra else list(row.values())
-            after, end = end, reader.reader.line_num
-            if not any(cell and not cell.isspace() for cell in cells if isinstance(cell, str)):
+            after, end = end, rows.line_num
+            values = row.values()
+            if not extra and not any(map(blank, filter(None, values))):
                 if lines is not None:
                     lines.note(after + 1, end - after)  # all blank: no record
                 continue
             start = after + 1
             if end != start:  # blank lines before it, or cells that span lines
+                cells = [*values, *extra] if extra else values
                 start = end - sum(_line_breaks(cell) for cell in cells if isinstance(cell, str))
                 if lines is not None:
                     _note_row(lines, after, start, end)
             if extra:
-                detail = f"this row has {width + len(extra)}; check the delimiter and the quoting"
-                what = f"at most {width} cells per row (the header's count)"
-                unread = _Unread(what, detail, start, extra)
-                yield unread.given(file, cells, collect=collect and started, fields=row)
+                detail = f"this row has {width + len(extra)}: check the delimiter and the quoting"
+                unread = _Unread(
+                    f"at most {width} cells per row, as in the header", detail, start, extra
+                )
+                yield unread.given(file, [*values, *extra], lines, fields=row)
             else:
                 yield row
-            started = True
-    except csv.Error as exc:  # a cell over csv's size limit, a NUL byte
-        line = max(reader.reader.line_num, end + 1)
-        raise _bad_file(file, None, f"CSV text on line {line} ({exc})", line) from None
+    except csv.Error as exc:  # a cell over csv's size limit (a quote left open), a NUL
+        raise _csv_error(file, exc, end + 1) from None
 
 
-def _not_utf8(file: Path) -> RecordError:
-    """The error of a file that is not UTF-8 text, naming the line and quoting it."""
-    with file.open("rb") as binary:
-        for number, line in _numbered(binary):
+def _csv_error(file: Path, exc: csv.Error, line: int) -> RecordError:
+    """The error of a CSV file csv cannot read from ``line`` on."""
+    detail = str(exc)
+    if "field larger than field limit" in detail:
+        detail += ": a quote left open?"
+    return _bad_file(file, None, f"CSV text from line {line} on ({detail})", line)
+
+
+def _not_utf8(file: Path, binary: BinaryIO) -> RecordError:
+    """The error of a file that is not UTF-8 text, naming the line and quoting it.
+
+    The line is found by reading the file again from its start, which a pipe cannot.
+    """
+    if binary.seekable():
+        binary.seek(0)
+        for number, line in enumerate(_any_line_ends(binary), start=1):
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError as exc:
                 around = line[max(exc.start - 40, 0) : exc.end + 40].decode("utf-8", "replace")
-                expected = f"UTF-8 text on line {number} ({exc})"
-                problem = RecordProblem(field="*", value=around.strip(), expected=expected)
-                return RecordError(str(file), [problem], line=number)
-    return _bad_file(file, None, "UTF-8 text")  # (a byte-order mark cut in two)
+                expected = f"UTF-8 text ({exc})"
+                return _bad_file(file, around.strip(), expected, number)
+    return _bad_file(file, None, "UTF-8 text")
 
 
 def _note_row(lines: _Lines, after: int, start: int, end: int) -> None:
@@ -423,18 +476,21 @@ def _json_document(
     file: Path, envelope: str | None, *, shared: bool = False
 ) -> Iterator[dict[str, Any]]:
     """Read a ``.json`` document's records; ``shared``: one Decimal per number's text."""
+    data = file.read_bytes()  # read once: the file may be a pipe
     document: Any = _MISSING
     fast = _fast_json()
     if fast is not None:
         fast = _fast_json_shared() if shared else fast
-        with contextlib.suppress(ValueError):  # json reads it again, to name the problem
-            document = fast(file.read_bytes())
+        # json reads it again, to name the problem
+        with contextlib.suppress(ValueError, RecursionError):
+            document = fast(data)
     if document is _MISSING:
-        with file.open(encoding="utf-8") as text:
-            try:
-                document = json.load(text, parse_float=Decimal)
-            except ValueError as exc:
-                raise _bad_file(file, None, f"valid JSON ({exc})") from None
+        try:
+            document = json.loads(data.decode("utf-8"), parse_float=Decimal)
+        except UnicodeDecodeError as exc:
+            raise _bad_file(file, None, f"UTF-8 text ({exc})") from None
+        except (ValueError, RecursionError) as exc:
+            raise _bad_file(file, None, f"valid JSON ({_json_problem(exc)})") from None
     if isinstance(document, dict):
         keys = [envelope] if envelope else ["records", "results"]
         for key in keys:
@@ -562,11 +618,12 @@ def _read_json_lines(
     with file.open("rb", buffering=_PEEK) as binary:  # opened once: it may be a pipe
         numbered = _numbered(binary)
         first: list[dict[str, Any] | UnreadRecord] = []
-        for number, raw in numbered:  # blank lines before the first record are skipped
+        index = 0
+        for number, raw in numbered:  # up to the first record, past blank and bad lines
             first = list(_decoded_lines(file, iter([(number, raw)]), fast, lines))
-            if first:
+            index = batch.read_all(first, progress, index)
+            if first and first[-1].__class__ is not UnreadRecord:
                 break
-        index = batch.read_all(first, progress)
         if len(first) == 1 and first[0].__class__ is dict:
             typed = batch.plan.line_reader(first[0].keys())
             if typed is not None:
