@@ -447,3 +447,9 @@ def test_a_csv_header_with_a_column_without_a_name_is_refused_by_line(tmp_path):
         from_file(Partner, path)
     assert raised.value.line == 2
     assert "a header row naming each column once, on line 2" in str(raised.value)
+
+
+def test_a_problem_of_a_whole_file_without_a_value_shows_none():
+    problem = RecordProblem(field="*", value=None, expected="UTF-8 text")
+    assert str(problem) == "*: expected UTF-8 text"
+    assert str(RecordProblem(field="name", value=None, expected="a name")).endswith("got None")
