@@ -50,8 +50,9 @@ class Reject:
 class UnreadRecord:
     """What a file holds where it has no record it can give (internal).
 
-    A JSON Lines line that is not JSON (or not UTF-8): read in collect mode, it is a
-    reject like any bad record, and the read goes on.
+    A JSON Lines line that is not JSON (or not UTF-8), a CSV row with more cells than
+    the header: read in collect mode, it is a reject like any bad record, and the read
+    goes on.
 
     Attributes:
         given: What the file has there (the line's text or bytes, a row's cells).

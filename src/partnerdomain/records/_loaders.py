@@ -105,9 +105,9 @@ class _Lines:
 
     Record ``index`` starts on line ``index + 1``, unless lines that start no record
     (blank lines, a CSV header, the later lines of a cell that spans lines) or a line
-    that starts several (old Mac line endings) come before it. Readers note only those
-    lines, as they meet them and before they give the records that follow, so a read
-    costs nothing more per ordinary line.
+    that starts several (records that carriage returns split) come before it. Readers
+    note only those lines, as they meet them and before they give the records that
+    follow, so a read costs nothing more per ordinary line.
     """
 
     __slots__ = ("_before", "_leading", "_odd", "_shift", "collect")
@@ -272,8 +272,7 @@ def _text_line(
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
-        around = line[max(exc.start - 40, 0) : exc.end + 40].decode("utf-8", "replace")
-        unread = _Unread("UTF-8 text", exc, number, around.strip())
+        unread = _Unread("UTF-8 text", exc, number, _around(line, exc))
         yield unread.given(file, line.rstrip(b"\r\n"), lines)
         return
     text = text.rstrip("\r\n")  # so that json's columns are the line's
@@ -453,10 +452,13 @@ def _not_utf8(file: Path, binary: BinaryIO) -> RecordError:
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError as exc:
-                around = line[max(exc.start - 40, 0) : exc.end + 40].decode("utf-8", "replace")
-                expected = f"UTF-8 text ({exc})"
-                return _bad_file(file, around.strip(), expected, number)
+                return _bad_file(file, _around(line, exc), f"UTF-8 text ({exc})", number)
     return _bad_file(file, None, "UTF-8 text")
+
+
+def _around(line: bytes, exc: UnicodeDecodeError) -> str:
+    """The text around a byte that is not UTF-8, to quote (the byte shows as U+FFFD)."""
+    return line[max(exc.start - 40, 0) : exc.end + 40].decode("utf-8", "replace").strip()
 
 
 def _note_row(lines: _Lines, after: int, start: int, end: int) -> None:
