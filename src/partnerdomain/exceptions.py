@@ -325,12 +325,7 @@ class RecordProblem:
     expected: str
 
     def __str__(self) -> str:
-        """Describe the problem in one line; a long value is cut (``value`` keeps it whole).
-
-        A problem of a whole record or file (field ``"*"``) with no value shows none.
-        """
-        if self.field == "*" and self.value is None:
-            return f"*: expected {self.expected}"
+        """Describe the problem in one line; a long value is cut (``value`` keeps it whole)."""
         shown = repr(self.value)
         if len(shown) > _SHOWN:
             shown = f"{shown[:_SHOWN]}... ({len(shown):,} characters in all)"

@@ -147,9 +147,9 @@ class _Lines:
             if len(leading) == _LEADING:
                 first = leading[0]
                 expected = (
-                    f"{first.what} on some of the first {_LEADING} lines, which all hold none "
-                    f"(is the file in the format its name says?); line {first.line}: "
-                    f"{first.detail}"
+                    f"records, but the first {_LEADING} lines that are not blank hold none "
+                    "(is the file in the format its name says?); the first of them: "
+                    f"{first.what} ({first.detail})"
                 )
                 raise _bad_file(file, first.value, expected, first.line)
 
@@ -260,10 +260,10 @@ def _text_line(
     """Read one line with json: the plain path, and what the fast decoder refused.
 
     A carriage return inside a record is JSON whitespace, as it is to the fast
-    decoder. A line json cannot read as one record, but that carriage returns split
-    into several (stray old Mac line endings in a file of line feeds), gives each of
-    them. Errors name the line (and its part) and the column (bad UTF-8: the byte's
-    position in the line), and quote what they refuse.
+    decoder. A line json cannot read as one record, but whose carriage returns split
+    it into parts of which one at least is a record (stray old Mac line endings in a
+    file of line feeds), gives each part. Errors name the line (and its part) and the
+    column (bad UTF-8: the byte's position in the line), and quote what they refuse.
     """
     if line.isspace() or not line:
         if lines is not None:
@@ -279,30 +279,38 @@ def _text_line(
     try:
         record = _DECODE(text)
     except (ValueError, RecursionError) as exc:
-        if "\r" in text and getattr(exc, "msg", None) == "Extra data":
-            records = _split_records(file, number, text, lines)
+        parts = _parts(text, number) if "\r" in text else []
+        if any(not isinstance(part, _Unread) for _, part in parts):
             if lines is not None:
-                lines.note(number, records=len(records))
-            yield from records
+                lines.note(number, records=len(parts))
+            for piece, part in parts:  # in order: raise mode stops at the first bad one
+                yield (
+                    part.given(file, piece, lines, leading=False)
+                    if isinstance(part, _Unread)
+                    else part
+                )
             return
         record = _Unread("a JSON record", _problem(exc), number, text[:80])
         record = record.given(file, text, lines)
     yield record
 
 
-def _split_records(file: Path, number: int, text: str, lines: _Lines | None) -> list[Any]:
-    """The records of a line that carriage returns split, each decoded on its own."""
-    records = []
-    for part, piece in enumerate(text.split("\r"), start=1):  # no line feed is left
+def _parts(text: str, line: int) -> list[tuple[str, Any]]:
+    """The parts of a line that carriage returns split, each decoded on its own.
+
+    Each part is paired with its record, or with the :class:`_Unread` that says why it
+    is none (numbered by its place between the carriage returns).
+    """
+    parts: list[tuple[str, Any]] = []
+    for number, piece in enumerate(text.split("\r"), start=1):  # no line feed is left
         if not piece.strip():
             continue
         try:
-            record = _DECODE(piece)
+            parts.append((piece, _DECODE(piece)))
         except (ValueError, RecursionError) as exc:
-            unread = _Unread("a JSON record", _problem(exc), number, piece[:80], part=part)
-            record = unread.given(file, piece, lines)
-        records.append(record)
-    return records
+            unread = _Unread("a JSON record", _problem(exc), line, piece[:80], number)
+            parts.append((piece, unread))
+    return parts
 
 
 @attrs.frozen
@@ -328,13 +336,18 @@ class _Unread:
         given: object,
         lines: _Lines | None,
         fields: Mapping[str, object] | None = None,
+        *,
+        leading: bool = True,
     ) -> UnreadRecord:
         """The :class:`UnreadRecord` of ``given`` (what the file has there), or the error.
 
-        ``fields``: what could be read of it by name (its id).
+        ``fields``: what could be read of it by name (its id). ``leading``: whether it
+        may be one of the lines before any record (not so a part of a line that holds
+        a record), which :meth:`_Lines.unread` counts.
         """
         if lines is not None and lines.collect:
-            lines.unread(file, self)
+            if leading:
+                lines.unread(file, self)
             return UnreadRecord(given, self.problem(), fields)
         raise RecordError(str(file), [self.problem()], line=self.line)
 
@@ -372,7 +385,9 @@ def _csv_rows(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any
     # otherwise become part of the first column's name.
     with file.open("rb", buffering=_PEEK) as binary:
         text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-        reader = csv.DictReader(text, restkey=_EXTRA)
+        # strict: a quote left open at the end of the file is an error, not a cell that
+        # swallows the rows after it.
+        reader = csv.DictReader(text, restkey=_EXTRA, strict=True)
         rows = reader.reader  # its line count is live (DictReader's follows its rows)
         after = 0  # the line the blank rows before the header end on
         try:
@@ -382,17 +397,18 @@ def _csv_rows(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any
                     header = row
                     break
                 after = rows.line_num
+            # A column without a name (as a comma at the end of every line makes) is
+            # named by its place, so that a value in it is kept as a custom field.
+            header = [name if name.strip() else f"(column {n})" for n, name in enumerate(header, 1)]
             reader.fieldnames = header
             if lines is not None and rows.line_num:
                 lines.note(1, rows.line_num)  # the header, and blank lines before it
-            named = [name for name in header if name.strip()]
-            repeated = sorted({name for name in named if named.count(name) > 1})
-            if repeated or len(named) < len(header):
+            repeated = sorted({name for name in header if header.count(name) > 1})
+            if repeated:
                 expected = (
-                    f"a header row naming each column once, on line {after + 1} (a column "
-                    "without a name, or named twice, would hide its values)"
+                    "a header row naming each column once (a repeated column would hide a value)"
                 )
-                raise _bad_file(file, header, expected, after + 1)
+                raise _bad_file(file, repeated, expected, after + 1)
             yield from _csv_records(file, reader, lines, len(header))
         except UnicodeDecodeError:
             raise _not_utf8(file, binary) from None
@@ -411,7 +427,9 @@ def _csv_records(
             extra = row.pop(_EXTRA, None)
             after, end = end, rows.line_num
             values = row.values()
-            if not extra and not any(map(blank, filter(None, values))):
+            if not any(map(blank, filter(None, values))) and not (
+                extra and any(map(blank, filter(None, extra)))
+            ):
                 if lines is not None:
                     lines.note(after + 1, end - after)  # all blank: no record
                 continue
@@ -434,11 +452,13 @@ def _csv_records(
 
 
 def _csv_error(file: Path, exc: csv.Error, line: int) -> RecordError:
-    """The error of a CSV file csv cannot read from ``line`` on."""
+    """The error of a CSV file csv cannot read from ``line`` (a row's first) on."""
     detail = str(exc)
-    if "field larger than field limit" in detail:
-        detail += ": a quote left open?"
-    return _bad_file(file, None, f"CSV text from line {line} on ({detail})", line)
+    if "field larger than field limit" in detail or "unexpected end of data" in detail:
+        return _bad_file(
+            file, None, f"CSV text from this line on ({detail}: a quote left open?)", line
+        )
+    return _bad_file(file, None, f"CSV text ({detail})", line)
 
 
 def _not_utf8(file: Path, binary: BinaryIO) -> RecordError:
