@@ -284,11 +284,10 @@ def _text_line(
             if lines is not None:
                 lines.note(number, records=len(parts))
             for piece, part in parts:  # in order: raise mode stops at the first bad one
-                yield (
-                    part.given(file, piece, lines, leading=False)
-                    if isinstance(part, _Unread)
-                    else part
-                )
+                if isinstance(part, _Unread):
+                    yield part.given(file, piece, lines, leading=False)
+                else:
+                    yield part
             return
         record = _Unread("a JSON record", _problem(exc), number, text[:80])
         record = record.given(file, text, lines)
