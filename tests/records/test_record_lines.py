@@ -497,22 +497,59 @@ def test_a_line_carriage_returns_split_gives_its_records_whatever_part_is_bad(tm
 
 
 @pytest.mark.parametrize("fast", [True, False], ids=["fast", "plain"])
-def test_raise_mode_stops_at_the_first_bad_record_of_a_split_line(tmp_path, fast):
+@pytest.mark.parametrize("before", [0, 1], ids=["first-line", "second-line"])
+def test_raise_mode_stops_at_the_first_bad_record_of_a_split_line(tmp_path, fast, before):
     path = tmp_path / "partners.jsonl"
-    path.write_text(f"{json_line(GOOD)}\n{json_line(BAD)}\r{json_line(GOOD)}\r{{oops\n")
+    path.write_text(
+        f"{json_line(GOOD)}\n" * before + f"{json_line(BAD)}\r{json_line(GOOD)}\r{{oops\n"
+    )
     with pytest.MonkeyPatch.context() as patch:
         if not fast:
             patch.setattr(_loaders, "_fast_json", lambda: None)
         with pytest.raises(RecordError) as raised:
             from_file(Partner, path)
-    assert (raised.value.index, raised.value.line) == (1, 2)
+    assert (raised.value.index, raised.value.line) == (before, before + 1)
     assert [p.field for p in raised.value.problems] == ["partner_type"]
 
 
-def test_a_csv_cell_with_text_after_its_closing_quote_is_refused_not_changed(tmp_path):
+@pytest.mark.parametrize("blank_lines", [0, 2])
+def test_a_csv_cell_with_text_after_its_closing_quote_is_refused_not_changed(tmp_path, blank_lines):
+    # Its row is a reject (csv reads on from the next line); raise mode stops at it.
     path = tmp_path / "partners.csv"
-    path.write_text(f'{",".join(GOOD)}\nP-1,"Acme" IT,msp,active,2026-01-05\n', "utf-8")
+    rows = [",".join(GOOD), *[""] * blank_lines, 'P-1,"Acme" IT,msp,active,2026-01-05']
+    rows.append(",".join(GOOD.values()))
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    result = from_file(Partner, path, on_error="collect")
+    (reject,) = result.rejects
+    line = 2 + blank_lines
+    assert (reject.line, reject.record, len(result.entities)) == (line, None, 1)
+    assert reject.problems[0].expected == (
+        "CSV text (',' expected after '\"': a quote inside a quoted cell is written twice, \"\")"
+    )
+    with pytest.raises(RecordError) as raised:
+        from_file(Partner, path)
+    assert (raised.value.line, raised.value.problems) == (line, reject.problems)
+
+
+def test_a_quote_left_open_after_blank_lines_names_the_line_it_opens(tmp_path):
+    path = tmp_path / "partners.csv"
+    rows = [",".join(GOOD), ",".join(GOOD.values()), "", "", 'P-2,"Acme,msp', "P-3,x"]
+    path.write_text("\n".join(rows) + "\n", "utf-8")
     with pytest.raises(RecordError) as raised:
         from_file(Partner, path, on_error="collect")
-    assert raised.value.line == 2
-    assert raised.value.problems[0].expected == "CSV text (',' expected after '\"')"
+    assert raised.value.line == 5
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "plain"])
+def test_a_split_line_whose_bad_part_is_not_utf8_keeps_its_records(tmp_path, fast):
+    good = json_line(GOOD).encode()
+    path = tmp_path / "partners.jsonl"
+    path.write_bytes(good + b"\r" + good + b'\r{"id": "P-\xff"}\n' + good + b"\n")
+    with pytest.MonkeyPatch.context() as patch:
+        if not fast:
+            patch.setattr(_loaders, "_fast_json", lambda: None)
+        result = from_file(Partner, path, on_error="collect")
+    assert len(result.entities) == 3
+    (reject,) = result.rejects
+    assert (reject.index, reject.line, reject.record) == (2, 1, b'{"id": "P-\xff"}')
+    assert reject.problems[0].expected.startswith("UTF-8 text (part 3 between carriage returns: ")

@@ -51,11 +51,12 @@ class UnreadRecord:
     """What a file holds where it has no record it can give (internal).
 
     A JSON Lines line that is not JSON (or not UTF-8), a CSV row with more cells than
-    the header: read in collect mode, it is a reject like any bad record, and the read
-    goes on.
+    the header or that csv cannot read: read in collect mode, it is a reject like any
+    bad record, and the read goes on.
 
     Attributes:
-        given: What the file has there (the line's text or bytes, a row's cells).
+        given: What the file has there (the line's text or bytes, a row's cells, or
+            ``None`` for a row csv cannot read).
         problem: Why it is no record.
         fields: What could be read of it by name, if anything (for its id).
     """

@@ -35,6 +35,7 @@ from partnerdomain.records._converter import forget_memos, memo_number
 from partnerdomain.records._profiles import GENERIC, Profile, get_profile
 
 if TYPE_CHECKING:
+    import _csv
     from datetime import date
 
     from partnerdomain.records._plan import LineReader
@@ -269,46 +270,51 @@ def _text_line(
         if lines is not None:
             lines.note(number)
         return
+    raw = line.rstrip(b"\r\n")  # so that json's columns are the line's
     try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        unread = _Unread("UTF-8 text", exc, number, _around(line, exc))
-        yield unread.given(file, line.rstrip(b"\r\n"), lines)
-        return
-    text = text.rstrip("\r\n")  # so that json's columns are the line's
-    try:
-        record = _DECODE(text)
-    except (ValueError, RecursionError) as exc:
-        parts = _parts(text, number) if "\r" in text else []
+        record = _DECODE(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError too
+        parts = _parts(raw, number) if b"\r" in raw else []
         if any(not isinstance(part, _Unread) for _, part in parts):
             if lines is not None:
                 lines.note(number, records=len(parts))
-            for piece, part in parts:  # in order: raise mode stops at the first bad one
+            for given, part in parts:  # in order: raise mode stops at the first bad one
                 if isinstance(part, _Unread):
-                    yield part.given(file, piece, lines, leading=False)
+                    yield part.given(file, given, lines, leading=False)
                 else:
                     yield part
             return
-        record = _Unread("a JSON record", _problem(exc), number, text[:80])
-        record = record.given(file, text, lines)
+        unread = _unread_text(raw, exc, number)
+        yield unread.given(
+            file, raw if isinstance(exc, UnicodeDecodeError) else raw.decode(), lines
+        )
+        return
     yield record
 
 
-def _parts(text: str, line: int) -> list[tuple[str, Any]]:
+def _unread_text(raw: bytes, exc: Exception, line: int, part: int | None = None) -> _Unread:
+    """Why ``raw`` (a line, or a part of one) is no record: not UTF-8, or not JSON."""
+    if isinstance(exc, UnicodeDecodeError):
+        return _Unread("UTF-8 text", exc, line, _around(raw, exc), part)
+    return _Unread("a JSON record", _problem(exc), line, raw.decode()[:80], part)
+
+
+def _parts(raw: bytes, line: int) -> list[tuple[object, Any]]:
     """The parts of a line that carriage returns split, each decoded on its own.
 
-    Each part is paired with its record, or with the :class:`_Unread` that says why it
-    is none (numbered by its place between the carriage returns).
+    Each part is paired with its record, or (with its text, or bytes if it is not
+    UTF-8) with the :class:`_Unread` that says why it is none, numbered by its place
+    between the carriage returns.
     """
-    parts: list[tuple[str, Any]] = []
-    for number, piece in enumerate(text.split("\r"), start=1):  # no line feed is left
-        if not piece.strip():
+    parts: list[tuple[object, Any]] = []
+    for number, piece in enumerate(raw.split(b"\r"), start=1):  # no line feed is left
+        if piece.isspace() or not piece:
             continue
         try:
-            parts.append((piece, _DECODE(piece)))
+            parts.append((None, _DECODE(piece.decode("utf-8"))))
         except (ValueError, RecursionError) as exc:
-            unread = _Unread("a JSON record", _problem(exc), line, piece[:80], number)
-            parts.append((piece, unread))
+            given = piece if isinstance(exc, UnicodeDecodeError) else piece.decode()
+            parts.append((given, _unread_text(piece, exc, line, number)))
     return parts
 
 
@@ -369,16 +375,14 @@ def _json_problem(exc: Exception) -> object:
     return exc
 
 
-_EXTRA = "\x00extra cells"
-
-
 def _csv_rows(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any] | UnreadRecord]:
-    """A CSV file's rows as dicts by the header's names.
+    """A CSV file's rows as dicts by the header's names (``None`` for a missing cell).
 
     Blank lines, and rows whose cells are all blank (as spreadsheets leave at the end),
-    hold no record; the header is the first row that is not blank. A row with more
-    cells than the header ends the read with the file's error, or is an
-    :class:`UnreadRecord` if ``lines`` collects (see :meth:`_Lines.unread`).
+    hold no record; the header is the first row that is not blank. A row csv cannot
+    read (text after a closing quote) or with more cells than the header ends the read
+    with the file's error, or is an :class:`UnreadRecord` if ``lines`` collects (see
+    :meth:`_Lines.unread`). A quote left open to the end of the file ends the read.
     """
     # utf-8-sig: spreadsheet exports often start with a byte-order mark, which would
     # otherwise become part of the first column's name.
@@ -386,8 +390,7 @@ def _csv_rows(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any
         text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
         # strict: a quote left open at the end of the file is an error, not a cell that
         # swallows the rows after it.
-        reader = csv.DictReader(text, restkey=_EXTRA, strict=True)
-        rows = reader.reader  # its line count is live (DictReader's follows its rows)
+        rows = csv.reader(text, strict=True)
         after = 0  # the line the blank rows before the header end on
         try:
             header: list[str] = []
@@ -399,16 +402,13 @@ def _csv_rows(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any
             # A column without a name (as a comma at the end of every line makes) is
             # named by its place, so that a value in it is kept as a custom field.
             header = [name if name.strip() else f"(column {n})" for n, name in enumerate(header, 1)]
-            reader.fieldnames = header
             if lines is not None and rows.line_num:
                 lines.note(1, rows.line_num)  # the header, and blank lines before it
             repeated = sorted({name for name in header if header.count(name) > 1})
             if repeated:
-                expected = (
-                    "a header row naming each column once (a repeated column would hide a value)"
-                )
+                expected = "a header naming each column once (a repeated column hides values)"
                 raise _bad_file(file, repeated, expected, after + 1)
-            yield from _csv_records(file, reader, lines, len(header))
+            yield from _csv_records(file, rows, header, lines)
         except UnicodeDecodeError:
             raise _not_utf8(file, binary) from None
         except csv.Error as exc:  # in the header (_csv_records places a row's own)
@@ -416,48 +416,72 @@ def _csv_rows(file: Path, lines: _Lines | None = None) -> Iterator[dict[str, Any
 
 
 def _csv_records(
-    file: Path, reader: csv.DictReader[str], lines: _Lines | None, width: int
+    file: Path, rows: _csv.Reader, header: list[str], lines: _Lines | None
 ) -> Iterator[dict[str, Any] | UnreadRecord]:
-    rows = reader.reader
+    width = len(header)
     end = rows.line_num  # the line the last row read ends on
     blank = str.strip
-    try:
-        for row in reader:
-            extra = row.pop(_EXTRA, None)
-            after, end = end, rows.line_num
-            values = row.values()
-            if not any(map(blank, filter(None, values))) and not (
-                extra and any(map(blank, filter(None, extra)))
-            ):
-                if lines is not None:
-                    lines.note(after + 1, end - after)  # all blank: no record
-                continue
-            start = after + 1
-            if end != start:  # blank lines before it, or cells that span lines
-                cells = [*values, *extra] if extra else values
-                start = end - sum(_line_breaks(cell) for cell in cells if isinstance(cell, str))
-                if lines is not None:
-                    _note_row(lines, after, start, end)
-            if extra:
-                detail = f"this row has {width + len(extra)}: check the delimiter and the quoting"
-                unread = _Unread(
-                    f"at most {width} cells per row, as in the header", detail, start, extra
-                )
-                yield unread.given(file, [*values, *extra], lines, fields=row)
-            else:
-                yield row
-    except csv.Error as exc:  # a cell over csv's size limit (a quote left open), a NUL
-        raise _csv_error(file, exc, end + 1) from None
+    while True:
+        after = end
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # csv goes on with the next line
+            end = rows.line_num
+            yield _unreadable_row(file, exc, after, end, lines)
+            continue
+        end = rows.line_num
+        if not any(map(blank, cells)):
+            if lines is not None:
+                lines.note(after + 1, end - after)  # blank: no record
+            continue
+        start = after + 1
+        if end != start:  # cells that span lines
+            start = end - sum(map(_line_breaks, cells))
+            if lines is not None:
+                _note_row(lines, after, start, end)
+        row: dict[str, Any] = dict(zip(header, cells, strict=False))
+        if len(cells) > width:
+            what = f"at most {width} cells per row, as in the header"
+            detail = f"this row has {len(cells)}: check the delimiter and the quoting"
+            unread = _Unread(what, detail, start, cells[width:])
+            yield unread.given(file, cells, lines, fields=row)
+            continue
+        if len(cells) < width:
+            row.update(dict.fromkeys(header[len(cells) :]))
+        yield row
+
+
+def _unreadable_row(
+    file: Path, exc: csv.Error, after: int, end: int, lines: _Lines | None
+) -> UnreadRecord:
+    """A row csv cannot read, from the line after ``after`` to ``end``: a reject.
+
+    A quote left open to the end of the file ends the read instead.
+    """
+    if _quote_left_open(exc):
+        raise _csv_error(file, exc, after + 1) from None
+    if lines is not None and end > after + 1:
+        lines.note(after + 2, end - after - 1)  # the row's later lines
+    return _Unread("CSV text", f"{exc}: {_DOUBLED}", after + 1, None).given(file, None, lines)
+
+
+_DOUBLED = 'a quote inside a quoted cell is written twice, ""'
+
+
+def _quote_left_open(exc: csv.Error) -> bool:
+    text = str(exc)
+    return "field larger than field limit" in text or "unexpected end of data" in text
 
 
 def _csv_error(file: Path, exc: csv.Error, line: int) -> RecordError:
     """The error of a CSV file csv cannot read from ``line`` (a row's first) on."""
-    detail = str(exc)
-    if "field larger than field limit" in detail or "unexpected end of data" in detail:
-        return _bad_file(
-            file, None, f"CSV text from this line on ({detail}: a quote left open?)", line
-        )
-    return _bad_file(file, None, f"CSV text ({detail})", line)
+    if _quote_left_open(exc):
+        expected = f"CSV text from this line on ({exc}: a quote left open?)"
+    else:
+        expected = f"CSV text ({exc}: {_DOUBLED})"
+    return _bad_file(file, None, expected, line)
 
 
 def _not_utf8(file: Path, binary: BinaryIO) -> RecordError:
@@ -573,7 +597,9 @@ def from_file(
         lines, a CSV header and cells that span lines. In collect mode, a JSON Lines
         line that is not JSON (or not UTF-8) is a reject too, whose record is the
         line's text (its bytes if it is not UTF-8), and so is a CSV row with more
-        cells than the header (its record: the row's cells); the read goes on.
+        cells than the header (its record: the row's cells) or that csv cannot read
+        (its record: ``None``); the read goes on, unless five such lines come before
+        any record (the file is refused whole).
 
     Raises:
         RecordError: If the file is not valid JSON or holds no list of records, or, in
@@ -641,8 +667,10 @@ def _read_json_lines(
         first: list[dict[str, Any] | UnreadRecord] = []
         index = 0
         for number, raw in numbered:  # up to the first record, past blank and bad lines
-            first = list(_decoded_lines(file, iter([(number, raw)]), fast, lines))
-            index = batch.read_all(first, progress, index)
+            first = []
+            for record in _decoded_lines(file, iter([(number, raw)]), fast, lines):
+                index = batch.read_all((record,), progress, index)  # in order, as they come
+                first.append(record)
             if first and first[-1].__class__ is not UnreadRecord:
                 break
         if len(first) == 1 and first[0].__class__ is dict:
