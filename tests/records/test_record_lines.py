@@ -553,3 +553,17 @@ def test_a_split_line_whose_bad_part_is_not_utf8_keeps_its_records(tmp_path, fas
     (reject,) = result.rejects
     assert (reject.index, reject.line, reject.record) == (2, 1, b'{"id": "P-\xff"}')
     assert reject.problems[0].expected.startswith("UTF-8 text (part 3 between carriage returns: ")
+
+
+def test_a_quote_left_open_mid_file_names_the_lines_it_made_one_row(tmp_path):
+    path = tmp_path / "partners.csv"
+    rows = [",".join(GOOD), 'P-2,"Acme,msp', "P-3,B,msp,active,2026-01-05"]
+    rows += ['P-4,"Gamma",msp,active,2026-01-05', "P-5,D,msp,active,2026-01-05"]
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    result = from_file(Partner, path, on_error="collect")
+    (reject,) = result.rejects
+    assert ([p.id for p in result.entities], reject.line) == (["P-5"], 2)
+    assert reject.problems[0].expected == (
+        "CSV text (',' expected after '\"', on line 4: a quote left open made one row of "
+        "these lines?)"
+    )

@@ -458,13 +458,17 @@ def _unreadable_row(
 ) -> UnreadRecord:
     """A row csv cannot read, from the line after ``after`` to ``end``: a reject.
 
-    A quote left open to the end of the file ends the read instead.
+    csv reads on from the line after ``end``. A quote left open to the end of the file
+    ends the read instead.
     """
     if _quote_left_open(exc):
         raise _csv_error(file, exc, after + 1) from None
-    if lines is not None and end > after + 1:
-        lines.note(after + 2, end - after - 1)  # the row's later lines
-    return _Unread("CSV text", f"{exc}: {_DOUBLED}", after + 1, None).given(file, None, lines)
+    detail = f"{exc}: {_DOUBLED}"
+    if end > after + 1:  # csv read on past the row's line: a quote it took as opening
+        detail = f"{exc}, on line {end}: a quote left open made one row of these lines?"
+        if lines is not None:
+            lines.note(after + 2, end - after - 1)  # the row's later lines
+    return _Unread("CSV text", detail, after + 1, None).given(file, None, lines)
 
 
 _DOUBLED = 'a quote inside a quoted cell is written twice, ""'
