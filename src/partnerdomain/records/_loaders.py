@@ -284,19 +284,23 @@ def _text_line(
                 else:
                     yield part
             return
-        unread = _unread_text(raw, exc, number)
-        yield unread.given(
-            file, raw if isinstance(exc, UnicodeDecodeError) else raw.decode(), lines
-        )
+        given, unread = _unread_text(raw, exc, number)
+        yield unread.given(file, given, lines)
         return
     yield record
 
 
-def _unread_text(raw: bytes, exc: Exception, line: int, part: int | None = None) -> _Unread:
-    """Why ``raw`` (a line, or a part of one) is no record: not UTF-8, or not JSON."""
+def _unread_text(
+    raw: bytes, exc: Exception, line: int, part: int | None = None
+) -> tuple[object, _Unread]:
+    """What a reject of ``raw`` (a line, or a part of one) keeps, and why it is no record.
+
+    It keeps the text, or the bytes if they are not UTF-8.
+    """
     if isinstance(exc, UnicodeDecodeError):
-        return _Unread("UTF-8 text", exc, line, _around(raw, exc), part)
-    return _Unread("a JSON record", _problem(exc), line, raw.decode()[:80], part)
+        return raw, _Unread("UTF-8 text", exc, line, _around(raw, exc), part)
+    text = raw.decode()
+    return text, _Unread("a JSON record", _problem(exc), line, text[:80], part)
 
 
 def _parts(raw: bytes, line: int) -> list[tuple[object, Any]]:
@@ -313,8 +317,7 @@ def _parts(raw: bytes, line: int) -> list[tuple[object, Any]]:
         try:
             parts.append((None, _DECODE(piece.decode("utf-8"))))
         except (ValueError, RecursionError) as exc:
-            given = piece if isinstance(exc, UnicodeDecodeError) else piece.decode()
-            parts.append((given, _unread_text(piece, exc, line, number)))
+            parts.append(_unread_text(piece, exc, line, number))
     return parts
 
 
