@@ -407,8 +407,6 @@ def _read(kind: str, path: Path, profile_name: str, progress: _Progress) -> tupl
         _fail(BAD_INPUT, f"{path}: no such file")
     except OSError as exc:
         _fail(BAD_INPUT, f"{path}: cannot read it ({exc.strerror or exc})")
-    except UnicodeDecodeError as exc:
-        _fail(BAD_INPUT, f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
     except RecordError as exc:
         problems = "; ".join(str(p) for p in exc.problems)
         where = "" if exc.line is None else f"line {exc.line}: "

@@ -266,6 +266,19 @@ class TestBadInput:
             "record 4 (line 5): *: expected a JSON record (Expecting value at column 4)",
         )
 
+    @pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".json"])
+    def test_text_that_is_not_utf8_is_bad_input_in_every_format(self, tmp_path, suffix):
+        # The loaders name it as a record problem: the command line needs no case of its own.
+        partners = tmp_path / f"partners{suffix}"
+        texts = {
+            ".jsonl": '{"id": "P-1", "name": "Café"}\n',
+            ".csv": "id,name\nP-1,Café\n",
+            ".json": '[{"id": "P-1", "name": "Café"}]',
+        }
+        partners.write_bytes(texts[suffix].encode("latin-1"))
+        done = run("review", partners, "--quarter", "2026Q3")
+        assert_clean_failure(done, 3, str(partners), "UTF-8 text (")
+
     def test_a_problem_every_row_shares_is_named_once_with_a_true_hint(self, tmp_path):
         partners = tmp_path / "partners.csv"
         rows = ["P-1,Acme,msp,bogus,2026-01-05", "P-2,Beta,var,bogus,2026-01-05"]
