@@ -1,6 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -212,3 +213,47 @@ def test_a_quarter_that_is_not_a_quarter_is_refused_by_name(measure, program):
 def test_an_empty_set_of_sources_is_refused(program):
     with pytest.raises(ValidationError, match="sources"):
         win_rate(program, Q3, sources=set())
+
+
+def test_a_deal_won_before_joining_does_not_end_the_ramp():
+    won = OpportunityStage.WON
+    portfolio = Portfolio(
+        as_of=AS_OF,
+        currency="EUR",
+        partners=[partner("P-1", date(2026, 1, 1))],
+        opportunities=[
+            deal("O-1", "P-1", 5_000, won, date(2025, 12, 15), registered_on=date(2025, 11, 1)),
+            deal("O-2", "P-1", 7_000, won, date(2026, 3, 1)),
+        ],
+    )
+    assert ramp_days(portfolio) == {"P-1": 59}
+    assert ramp_time(portfolio, Quarter(2026, 1)).value == 59
+
+
+def test_a_rejected_registration_creates_no_pipeline(program):
+    rejected = attrs.evolve(
+        program.opportunities[-1], partner_manager_id="M-1", registered_on=date(2026, 9, 3)
+    )
+    changed = attrs.evolve(program, opportunities=[*program.opportunities[:-1], rejected])
+    results = {r.contributor_id: r for r in actions_precede_results(changed, Q3)}
+    assert results["M-1"].current.pipeline_created == 20_000
+
+
+@settings(max_examples=60)
+@given(small_portfolios)
+def test_ramp_days_run_from_joining_to_the_first_partner_deal_won_on_or_after_it(portfolio):
+    expected: dict[str, int] = {}
+    for p in portfolio.partners:
+        days = [
+            o.close_date or o.stage_since
+            for o in portfolio.opportunities
+            if o.partner_id == p.id
+            and o.stage is OpportunityStage.WON
+            and o.source in {DealSource.PARTNER_SOURCED, DealSource.PARTNER_INFLUENCED}
+            and p.joined_on is not None
+            and (o.close_date or o.stage_since) >= p.joined_on
+        ]
+        if days:
+            assert p.joined_on is not None
+            expected[p.id] = (min(days) - p.joined_on).days
+    assert ramp_days(portfolio) == expected

@@ -225,14 +225,17 @@ def ramp_days(
         ValidationError: If ``sources`` is empty.
     """
     kinds = _sources("ramp_days", sources)
-    first = first_wins(portfolio, kinds)
-    out: dict[str, int] = {}
-    for partner in portfolio.partners:
-        day = first.get(partner.id)
-        joined = partner.joined_on
-        if day is not None and joined is not None and day >= joined:
-            out[partner.id] = (day - joined).days
-    return out
+    joined = _join_days(portfolio)
+    first = first_wins(portfolio, kinds, since=joined)
+    return {
+        partner.id: (first[partner.id] - joined[partner.id]).days
+        for partner in portfolio.partners
+        if partner.id in first
+    }
+
+
+def _join_days(portfolio: Portfolio) -> dict[str, date]:
+    return {p.id: p.joined_on for p in portfolio.partners if p.joined_on is not None}
 
 
 def _median(values: list[int]) -> Decimal | None:
@@ -260,16 +263,16 @@ def ramp_time(
     kinds = _sources("ramp_time", sources)
     previous = quarter.previous()
     locate = _window(quarter, previous)
-    first = first_wins(portfolio, kinds)
+    joined = _join_days(portfolio)
+    first = first_wins(portfolio, kinds, since=joined)
     days: tuple[list[int], list[int]] = ([], [])
     for partner in portfolio.partners:
         day = first.get(partner.id)
-        joined = partner.joined_on
-        if day is None or joined is None or day < joined:
+        if day is None:
             continue
         which = locate(day)
         if which >= 0:
-            days[which].append((day - joined).days)
+            days[which].append((day - joined[partner.id]).days)
     return QuarterOverQuarter(
         name="ramp_time",
         quarter=quarter,
@@ -362,7 +365,8 @@ class ContributorQuarter:
         activities: Activities they logged in it.
         deals_touched: Distinct deals their activities referred to.
         pipeline_created: The amount of deals registered in the quarter that they are on
-            (as account executive or partner manager).
+            (as account executive or partner manager); rejected registrations never
+            entered the pipeline and are left out.
         won_deals: Deals they are on that were won in the quarter.
         won_revenue: The amount of those deals.
     """
@@ -450,13 +454,23 @@ def _count_results(
     # The two quarters' bounds, compared inline: this runs once per deal.
     first, last = quarter.first_day, quarter.last_day
     before_first, before_last = previous.first_day, previous.last_day
-    won = OpportunityStage.WON
+    won, rejected = OpportunityStage.WON, OpportunityStage.REJECTED
     for opp in portfolio.opportunities:
         executive, manager = opp.account_executive_id, opp.partner_manager_id
         if executive is None and manager is None:
             continue
+        # A rejected registration (a duplicate, a conflict) never entered the pipeline,
+        # as win_rate leaves it out of the funnel.
         day = opp.registered_on
-        registered = 0 if first <= day <= last else 1 if before_first <= day <= before_last else -1
+        registered = (
+            -1
+            if opp.stage is rejected
+            else 0
+            if first <= day <= last
+            else 1
+            if before_first <= day <= before_last
+            else -1
+        )
         closed = -1
         if opp.stage is won:
             day = opp.close_date or opp.stage_since

@@ -19,7 +19,7 @@ from partnerdomain.model import DealSource, OpportunityStage, Quarter
 from partnerdomain.model._portfolio import derived
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Sequence
+    from collections.abc import Collection, Iterable, Mapping, Sequence
     from datetime import date
 
     from partnerdomain.model import Opportunity, Portfolio
@@ -141,8 +141,14 @@ class _Deals:
         self.results: dict[tuple[object, ...], dict[str, Any]] = {}
 
 
-def first_wins(portfolio: Portfolio, kinds: frozenset[DealSource]) -> dict[str, date]:
-    """The day of each partner's first won deal of ``kinds`` (partners without one left out)."""
+def first_wins(
+    portfolio: Portfolio, kinds: frozenset[DealSource], *, since: Mapping[str, date]
+) -> dict[str, date]:
+    """The day of each partner's first won deal of ``kinds`` on or after its day in ``since``.
+
+    Partners missing from ``since``, and partners without such a deal, are left out:
+    a deal won before a partner joined does not end its ramp.
+    """
     first: dict[str, date] = {}
     index = _deal_index(portfolio)
     for source in sorted(kinds):
@@ -150,6 +156,9 @@ def first_wins(portfolio: Portfolio, kinds: frozenset[DealSource]) -> dict[str, 
         if won is None:
             continue
         for day, pid in zip(won.days, won.partners, strict=True):
+            start = since.get(pid)
+            if start is None or day < start:
+                continue
             known = first.get(pid)
             if known is None or day < known:
                 first[pid] = day
