@@ -650,13 +650,15 @@ def _review_and_write(args: argparse.Namespace, rules: RuleSet | None) -> Severi
             portfolio = load_demo()
             # The demo knows nothing after its own day: a later day would only pretend
             # to (commitments falling overdue in a future nobody recorded). The review
-            # notes a quarter that runs past it.
+            # notes a quarter that runs past it. An earlier day is the demo as it stood
+            # then only if nothing in it happened later (see _settle_day).
             if as_of < portfolio.as_of:
-                portfolio = _with_day(portfolio, as_of)
+                portfolio = _settle_day(portfolio, as_of, args, fallback=portfolio.as_of)
         else:
             # The command line may read the clock; the library never does.
             quarter, as_of = _dates(args, date.today())  # noqa: DTZ011 - the user's local day
             portfolio = _load_files(args.files, args, as_of, progress)
+            portfolio = _settle_day(portfolio, as_of, args, fallback=None)
         progress.step(f"reviewing {len(portfolio.partners):,} partners")
         try:
             review = quarterly_review(portfolio, quarter, rules=rules)
@@ -670,10 +672,33 @@ def _review_and_write(args: argparse.Namespace, rules: RuleSet | None) -> Severi
     return review.worst_severity()
 
 
-def _with_day(portfolio: Portfolio, as_of: date) -> Portfolio:
+def _settle_day(
+    portfolio: Portfolio, as_of: date, args: argparse.Namespace, *, fallback: date | None
+) -> Portfolio:
+    """The portfolio as of ``as_of``, if its data is a snapshot of that day.
+
+    Data that records events after the day describes a later day: stages, tiers, open
+    deals and managers are as they were then. A day given with ``--as-of`` is then a
+    usage error; a day taken from ``--quarter`` gives way to ``fallback`` (the demo's
+    own day) or else to the latest day the data records.
+    """
     import attrs  # noqa: PLC0415
 
-    return attrs.evolve(portfolio, as_of=as_of)
+    from partnerdomain.review._review import latest_recorded  # noqa: PLC0415
+
+    latest = latest_recorded(portfolio)
+    if latest is None or latest[0] <= as_of:
+        return portfolio if portfolio.as_of == as_of else attrs.evolve(portfolio, as_of=as_of)
+    day, event = latest
+    if args.as_of is not None:
+        _fail(
+            USAGE,
+            f"the data records events after --as-of {as_of.isoformat()} (the latest: {event}), "
+            f"so it is not a snapshot of that day: give --as-of {day.isoformat()} or later "
+            "(with --quarter for an earlier quarter), or data exported as it stood then",
+        )
+    settled = fallback or day
+    return portfolio if portfolio.as_of == settled else attrs.evolve(portfolio, as_of=settled)
 
 
 def _write_json(review: Review, output: Path | None, *, partners: bool) -> None:

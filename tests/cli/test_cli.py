@@ -79,7 +79,6 @@ class TestTheDemo:
         assert done.returncode == 1
         assert json.loads(done.stdout)["summary"]["risks"]["error"] > 0
 
-
     @pytest.mark.parametrize(
         ("name", "given", "starts"),
         [
@@ -396,3 +395,35 @@ def test_a_reader_that_stops_early_ends_the_command_quietly():
         errors = child.stderr.read().decode()
         assert child.wait(timeout=300) == 5
     assert errors == ""
+
+
+class TestTheSnapshotDay:
+    def test_an_earlier_quarter_of_the_demo_is_reviewed_from_the_demos_own_day(self):
+        done = run("review", "--demo", "--quarter", "2026Q2", "--format", "json")
+        assert done.returncode == 0, done.stderr
+        document = json.loads(done.stdout)
+        assert (document["quarter"], document["as_of"]) == ("2026Q2", "2026-09-30")
+        assert not any("records events after" in n for n in document["notes"])
+
+    def test_an_as_of_day_the_data_has_events_after_is_a_usage_error(self):
+        done = run("review", "--demo", "--quarter", "2026Q3", "--as-of", "2026-01-01")
+        assert_clean_failure(
+            done,
+            2,
+            "the data records events after --as-of 2026-01-01",
+            "registered_on 2026-09-30",
+            "give --as-of 2026-09-30 or later",
+        )
+
+    def test_files_reviewed_for_an_earlier_quarter_keep_the_day_their_data_describes(
+        self, exported
+    ):
+        done = run(
+            "review", exported, "--profile", "salesforce", "--quarter", "2026Q2", "--format", "json"
+        )
+        assert done.returncode == 0, done.stderr
+        document = json.loads(done.stdout)
+        assert document["quarter"] == "2026Q2"
+        assert document["as_of"] > "2026-06-30"
+        refused = run("review", exported, "--profile", "salesforce", "--as-of", "2026-06-30")
+        assert_clean_failure(refused, 2, "the data records events after --as-of 2026-06-30")

@@ -40,6 +40,7 @@ from partnerdomain.review import (
     write_json,
 )
 from partnerdomain.review._data import _compact_encoder, reason_data
+from partnerdomain.review._review import latest_recorded
 from partnerdomain.review._view import sections
 from partnerdomain.rules import RuleSet, Severity, flag, parse_rules, recommend, rule
 from partnerdomain.testing import portfolios
@@ -392,9 +393,45 @@ def test_a_quarter_past_the_snapshot_or_without_revenue_is_noted(demo):
     section = next(s for s in sections(later) if s.key == "concentration")
     assert section.tables == ()
     assert "nothing is concentrated" in section.lines[0]
-    running = quarterly_review(attrs.evolve(demo, as_of=date(2026, 8, 15)), Q3)
-    assert any("ends after the portfolio's snapshot of 2026-08-15" in n for n in running.notes)
+    running = quarterly_review(attrs.evolve(demo, as_of=date(2026, 12, 15)), Quarter(2026, 4))
+    assert any("ends after the portfolio's snapshot of 2026-12-15" in n for n in running.notes)
     assert not any("snapshot" in n for n in quarterly_review(demo, Q3).notes)
+
+
+def test_data_recording_events_after_the_snapshot_day_is_noted_with_the_latest(demo):
+    earlier = quarterly_review(attrs.evolve(demo, as_of=date(2026, 8, 15)), Q3)
+    (note,) = [n for n in earlier.notes if "snapshot" in n]
+    assert note.startswith("The data records events after the portfolio's snapshot day")
+    assert "(the latest: opportunity 'O-0000289', registered_on 2026-09-30)" in note
+    assert "as of 2026-09-30 or later" in note
+    assert "holds nothing" not in note
+
+
+def _events(portfolio):
+    closed = {OpportunityStage.WON, OpportunityStage.LOST, OpportunityStage.REJECTED}
+    yield from (d for p in portfolio.partners for d in (p.joined_on, p.contract_signed_on))
+    yield from (p.stage_since for p in portfolio.partners)
+    for o in portfolio.opportunities:
+        yield from (o.registered_on, o.stage_since)
+        if o.stage in closed:
+            yield o.close_date
+    yield from (a.occurred_on for a in portfolio.activities)
+    yield from (d for c in portfolio.commitments for d in (c.made_on, c.resolved_on))
+    yield from (d for i in portfolio.invoices for d in (i.issued_on, i.paid_on))
+    yield from (m.paid_on for m in portfolio.mdf_payments)
+
+
+@settings(max_examples=60)
+@given(portfolios(max_opportunities=12, max_activities=6))
+def test_the_latest_recorded_day_is_the_latest_event_of_any_kind(portfolio):
+    days = [d for d in _events(portfolio) if d is not None]
+    latest = latest_recorded(portfolio)
+    if not days:
+        assert latest is None
+    else:
+        assert latest is not None
+        assert latest[0] == max(days)
+        assert latest[0].isoformat() in latest[1]
 
 
 def test_policies_are_passed_in_and_replace_the_defaults(small):

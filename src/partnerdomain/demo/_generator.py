@@ -551,7 +551,8 @@ class _Generator:
                     description=rng.choice(what),
                     due_on=due,
                     status=status,
-                    made_on=due - timedelta(days=rng.randint(20, 90)),
+                    # A promise due soon was made before the snapshot day, never after.
+                    made_on=min(due - timedelta(days=rng.randint(20, 90)), self.spec.as_of),
                     resolved_on=resolved,
                 )
             )

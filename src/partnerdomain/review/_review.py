@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import attrs
 
 from partnerdomain.exceptions import RuleError, ValidationError
 from partnerdomain.metrics import ProgramMetrics, program_metrics
-from partnerdomain.model import FrozenMap, Portfolio, Quarter
+from partnerdomain.model import FrozenMap, OpportunityStage, Portfolio, Quarter
 from partnerdomain.policies import (
     Allocation,
     Bands,
@@ -385,9 +386,59 @@ def _managers(
     return tuple(out)
 
 
+_CLOSED = frozenset(stage for stage in OpportunityStage if stage.is_closed)
+
+
+def latest_recorded(portfolio: Portfolio) -> tuple[date, str] | None:
+    """The latest day the portfolio records something happening, and what happened then.
+
+    Join, contract and stage days of partners; registration, stage and (for closed
+    deals) close days of opportunities; activities; commitments made and resolved;
+    invoices issued and paid; funds paid. Days still to come by nature (an open deal's
+    expected close, a due day) are not events. ``None`` for a portfolio with none.
+    """
+    fields: tuple[tuple[str, tuple[object, ...], tuple[str, ...]], ...] = (
+        ("partner", portfolio.partners, ("joined_on", "contract_signed_on", "stage_since")),
+        ("opportunity", portfolio.opportunities, ("registered_on", "stage_since")),
+        ("activity", portfolio.activities, ("occurred_on",)),
+        ("commitment", portfolio.commitments, ("made_on", "resolved_on")),
+        ("invoice", portfolio.invoices, ("issued_on", "paid_on")),
+        ("MDF payment", portfolio.mdf_payments, ("paid_on",)),
+    )
+    best: tuple[date, str] | None = None
+    for kind, entities, names in fields:
+        for name in names:
+            get = attrgetter(name)
+            day = max(filter(None, map(get, entities)), default=None)
+            if day is not None and (best is None or day > best[0]):
+                entity = next(e for e in entities if get(e) == day)
+                best = (day, f"{kind} {getattr(entity, 'id', '?')!r}, {name} {day.isoformat()}")
+    # A closed deal's close day is an event; an open deal's is a forecast.
+    closed = _CLOSED
+    day = max(
+        (o.close_date for o in portfolio.opportunities if o.close_date and o.stage in closed),
+        default=None,
+    )
+    if day is not None and (best is None or day > best[0]):
+        deal = next(o for o in portfolio.opportunities if o.close_date == day and o.stage in closed)
+        best = (day, f"opportunity {deal.id!r}, close_date {day.isoformat()}")
+    return best
+
+
 def _snapshot_notes(portfolio: Portfolio, quarter: Quarter) -> list[str]:
-    """Say so when the quarter is not (wholly) in the portfolio's snapshot."""
+    """Say so when the quarter is not (wholly) in the snapshot, or the data runs past it."""
     as_of = portfolio.as_of
+    latest = latest_recorded(portfolio)
+    if latest is not None and latest[0] > as_of:
+        return [
+            (
+                f"The data records events after the portfolio's snapshot day of "
+                f"{as_of.isoformat()} (the latest: {latest[1]}): stages, tiers, open deals "
+                "and managers are read as the data holds them, so they may not be what was "
+                f"true on {as_of.isoformat()}. Review this data as of {latest[0].isoformat()} "
+                f"or later, or data exported as it stood on {as_of.isoformat()}."
+            )
+        ]
     if quarter.first_day > as_of:
         return [
             (
