@@ -1,5 +1,6 @@
 import json
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -31,12 +32,10 @@ def test_the_shipped_files_are_exactly_what_the_writer_writes(tmp_path):
         assert shipped.joinpath(name).read_text("utf-8") == (tmp_path / name).read_text("utf-8")
 
 
-@settings(max_examples=6, deadline=None)
-@given(
-    st.sampled_from(["generic", "salesforce", "hubspot"]),
-    st.sampled_from(["jsonl", "json"]),
-    st.integers(0, 10**6),
-)
+@pytest.mark.parametrize("profile", ["generic", "salesforce", "hubspot"])
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
+@settings(max_examples=2, deadline=None)
+@given(st.integers(0, 10**6))
 def test_written_files_load_back_into_the_same_portfolio(tmp_path_factory, profile, fmt, seed):
     portfolio = generate_portfolio(DemoSpec(partners=12, seed=seed))
     folder = tmp_path_factory.mktemp("demo")
@@ -47,7 +46,18 @@ def test_written_files_load_back_into_the_same_portfolio(tmp_path_factory, profi
         profile=profile,
         **{path.stem: path for path in paths},
     )
-    assert loaded == portfolio
+    assert loaded == (_custom_fields_as_text(portfolio) if fmt == "csv" else portfolio)
+
+
+def _custom_fields_as_text(portfolio):
+    """The portfolio as CSV holds it: every value of a field the model does not know is text."""
+    changes = {}
+    for kind in ("partners", "opportunities"):
+        changes[kind] = [
+            attrs.evolve(e, custom_fields={k: str(v) for k, v in e.custom_fields.items()})
+            for e in getattr(portfolio, kind)
+        ]
+    return attrs.evolve(portfolio, **changes)
 
 
 def test_salesforce_json_files_carry_the_soql_envelope(tmp_path):

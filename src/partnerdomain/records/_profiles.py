@@ -105,7 +105,9 @@ class Profile:
         """Return a copy that reads and writes every value as text, as CSV files hold them.
 
         Whole numbers are digit strings, lists ``;``-separated, the onboarding checklist
-        JSON text, amounts decimal strings; an empty string is an absent value.
+        JSON text, amounts decimal strings; an empty string is an absent value. Records
+        are flat, one column per field: fields a CRM's API nests (HubSpot's
+        ``properties``) are columns of their own, as the CRM's CSV exports give them.
         """
         changes: dict[str, Any] = {
             "textual": True,
@@ -113,6 +115,7 @@ class Profile:
             "json_objects": True,
             "amounts_as_text": True,
             "write_nulls": False,
+            "properties": None,
         }
         return attrs.evolve(
             self,
