@@ -346,6 +346,28 @@ class TestRules:
         assert review.bands.band_of("P-2") is PerformanceBand.TOP
         assert review.bands.placement("P-2").reasons[-1].facts["rule_id"] == "all-top"
 
+    def test_a_deals_rules_see_what_the_review_knows_of_its_partner(self, demo):
+        rules = parse_rules(
+            """
+            [[rules]]
+            id = "top-partner-big-deal"
+            applies_to = "opportunity"
+            when = '(band ?? "") == "top" and (engagement ?? "") != "" and amount > 100000'
+            flag = { message = "a big deal of a top partner" }
+            """,
+            source="org.toml",
+        )
+        review = quarterly_review(demo, Q3, rules=rules)
+        assert review.rule_errors == ()
+        top = set(review.bands.members(PerformanceBand.TOP))
+        expected = {
+            o.id
+            for o in demo.opportunities
+            if o.stage.is_open and o.partner_id in top and o.amount.amount > 100_000
+        }
+        assert expected
+        assert {r.subject_id for r in review.risks_of(RiskKind.RULE_FLAG)} == expected
+
     def test_each_policys_rules_see_what_the_review_knows_of_the_partner(self, demo):
         # The docs' declarative override uses revenue; the second rule uses the band
         # and tier decided before engagement. Neither may fail for want of a fact.

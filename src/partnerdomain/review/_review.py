@@ -483,18 +483,22 @@ class _RulesInReview:
         self, fact: Partner, /, *, context: Mapping[str, object] | None = None
     ) -> Evaluation:
         """Evaluate the rules on ``fact``, with what the review knows in the context."""
-        pid = fact.id
-        merged: dict[str, object] = {
-            "quarter": self._quarter,
-            "revenue": self._revenue.get(pid, _ZERO),
-        }
-        for name, lookup in self._known:
-            value = lookup(pid)
-            if value is not None:
-                merged[name] = value
+        merged = self.known_of(fact.id)
+        merged["revenue"] = self._revenue.get(fact.id, _ZERO)
         if context:
             merged.update(context)
         return self.rules.evaluate(fact, context=merged)
+
+    def known_of(self, partner_id: str | None) -> dict[str, object]:
+        """The quarter, and what the review has decided of the partner by now."""
+        known: dict[str, object] = {"quarter": self._quarter}
+        if partner_id is None:
+            return known
+        for name, lookup in self._known:
+            value = lookup(partner_id)
+            if value is not None:
+                known[name] = value
+        return known
 
 
 def _known_to_rules(
@@ -510,7 +514,8 @@ def _evaluate_rules(
 ) -> tuple[list[Risk], list[Decision], list[Exception]]:
     """Evaluate the rules once more, for flags and recommendations.
 
-    Every partner (with all the review knows of it), every open deal and the portfolio.
+    Every partner (with all the review knows of it), every open deal (with what the
+    review knows of its partner) and the portfolio.
     """
     rules = known.rules
     evaluations: list[Evaluation] = []
@@ -519,9 +524,9 @@ def _evaluate_rules(
             known.evaluate(partner) for partner in sorted(portfolio.partners, key=lambda p: p.id)
         ]
     if rules.applying_to("opportunity"):
-        context = {"quarter": str(quarter)}
+        # A deal's rules see its partner's band, segment, tier and engagement.
         evaluations += [
-            rules.evaluate(opp, context=context)
+            rules.evaluate(opp, context=known.known_of(opp.partner_id))
             for opp in sorted(portfolio.opportunities, key=lambda o: o.id)
             if opp.stage.is_open
         ]
