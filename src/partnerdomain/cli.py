@@ -92,6 +92,20 @@ def _quarter(text: str) -> Quarter:
         raise argparse.ArgumentTypeError(msg) from None
 
 
+def _currency(text: str) -> str:
+    from partnerdomain.model import ISO_4217_CURRENCIES  # noqa: PLC0415 - keep --help light
+
+    if text not in ISO_4217_CURRENCIES:
+        msg = f"{text!r} is not an ISO 4217 currency code like EUR"
+        raise argparse.ArgumentTypeError(msg)
+    return text
+
+
+#: The years a review can reach: it reads two years back (growth over the four quarters
+#: before a four-quarter window) and one quarter ahead.
+_FIRST_YEAR, _LAST_YEAR = 3, 9998
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -183,7 +197,9 @@ def _review_parser(commands: Any, codes: str) -> None:  # noqa: ANN401 - argpars
         help="the day the data describes (default: the quarter's last day, or today)",
     )
     review.add_argument(
-        "--currency", help="the reporting currency (default: the currency of the amounts)"
+        "--currency",
+        type=_currency,
+        help="the reporting currency (default: the currency of the amounts; not with --demo)",
     )
     review.add_argument(
         "--rules",
@@ -570,6 +586,12 @@ def _dates(args: argparse.Namespace, default_day: date) -> tuple[Quarter, date]:
         as_of = quarter.last_day if quarter is not None else default_day
     if quarter is None:
         quarter = Quarter.from_date(as_of)
+    if not _FIRST_YEAR <= quarter.year <= _LAST_YEAR:
+        _fail(
+            USAGE,
+            f"{quarter} cannot be reviewed: a review reads two years back and a quarter "
+            f"ahead, so its quarter runs from {_FIRST_YEAR:04d}Q1 to {_LAST_YEAR}Q4",
+        )
     return quarter, as_of
 
 
@@ -615,6 +637,8 @@ def _review(args: argparse.Namespace) -> int:
         _fail(USAGE, "nothing to review: give CRM export FILES, or --demo for the demo portfolio")
     if args.demo and args.profile is not None:
         _fail(USAGE, "--profile tells how FILES name their fields; --demo reads no files")
+    if args.demo and args.currency is not None:
+        _fail(USAGE, "--currency sets the currency of FILES' amounts; the demo's are in EUR")
     if args.profile is None:
         args.profile = "generic"
     if args.format is None:

@@ -427,3 +427,22 @@ class TestTheSnapshotDay:
         assert document["as_of"] > "2026-06-30"
         refused = run("review", exported, "--profile", "salesforce", "--as-of", "2026-06-30")
         assert_clean_failure(refused, 2, "the data records events after --as-of 2026-06-30")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "needle"),
+    [
+        (["--quarter", "9999Q4"], "9999Q4 cannot be reviewed"),
+        (["--quarter", "0002Q2"], "its quarter runs from 0003Q1 to 9998Q4"),
+        (["--as-of", "0001-05-01"], "0001Q2 cannot be reviewed"),
+        (["--currency", "USD"], "the demo's are in EUR"),
+        (["--currency", "eur"], "'eur' is not an ISO 4217 currency code"),
+    ],
+)
+def test_quarters_out_of_reach_and_currencies_are_usage_errors(arguments, needle):
+    assert_clean_failure(run("review", "--demo", *arguments), 2, needle)
+
+
+def test_a_malformed_currency_for_files_is_a_usage_error(exported):
+    done = run("review", exported, "--profile", "salesforce", "--currency", "euro")
+    assert_clean_failure(done, 2, "'euro' is not an ISO 4217 currency code")

@@ -56,6 +56,9 @@ class TestCalendar:
         q = Quarter(2026, 1)
         assert (q.first_day, q.last_day) == (date(2026, 1, 1), date(2026, 3, 31))
 
+    def test_the_last_quarter_of_the_calendar_has_a_last_day(self):
+        assert Quarter(9999, 4).last_day == date(9999, 12, 31)
+
     def test_fiscal_year_is_named_for_the_year_it_ends(self):
         # A February fiscal start: fiscal 2027 runs from 1 Feb 2026 to 31 Jan 2027.
         assert Quarter(2027, 1, fiscal_start_month=2).first_day == date(2026, 2, 1)

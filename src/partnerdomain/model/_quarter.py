@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from calendar import monthrange
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -153,7 +154,12 @@ class Quarter:
     @property
     def last_day(self) -> date:
         """The last calendar day of the quarter."""
-        return self.next().first_day - timedelta(days=1)
+        # From the quarter's own last month (not the next quarter's first day, which
+        # does not exist after 9999Q4).
+        start_year = self.year if self.fiscal_start_month == 1 else self.year - 1
+        months = start_year * 12 + (self.fiscal_start_month - 1) + 3 * (self.quarter - 1) + 2
+        year, month = divmod(months, 12)
+        return date(year, month + 1, monthrange(year, month + 1)[1])
 
     def __contains__(self, day: object) -> bool:
         """Say whether the calendar day ``day`` falls in this quarter."""
