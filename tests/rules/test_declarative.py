@@ -94,6 +94,10 @@ class TestLoading:
             ('revenue == "high"', "comparing a number with a string is always False"),
             ('partner_type == "resseller"', "partner_type is never 'resseller'"),
             ('stage in ["active", "sleeping"]', "stage is never 'sleeping'"),
+            ('(band ?? "") == "topp"', "band is never 'topp'"),
+            ('(engagement ?? "none") in ["none", "full"]', "engagement is never 'full'"),
+            ('"aggressive" == (triangle ?? "")', "triangle is never 'aggressive'"),
+            ('(risk_level ?? "") == "hihg"', "risk_level is never 'hihg'"),
             ('tier > "Gold"', "nullable"),
             ("certifications", "must be true or false"),
             ("revenue >", "syntax error"),
@@ -154,6 +158,17 @@ flag = {{ message = "never loaded" }}
                 (HEAD + 'flag = {message="m"}\n') * 2,
                 "x",
                 "used by more than one rule",
+            ),
+            (
+                HEAD + 'override = {target="band", value="platinum", reason="r"}\n',
+                "x",
+                "an override of 'band' sets one of bottom, middle, ramping, top; got 'platinum'",
+            ),
+            (
+                '[[rules]]\nid = "x"\napplies_to = "opportunity"\nwhen = "true"\n'
+                'override = {target="engagement", value="deal_support", reason="r"}\n',
+                "x",
+                "an override of 'engagement' is a partner's answer",
             ),
         ],
     )
@@ -378,3 +393,31 @@ def test_conditions_never_reach_eval_or_exec(monkeypatch):
     rules = parse_rules(RULES)
     rules.evaluate(make_partner(), context={"revenue": 200_000})
     assert calls == []
+
+
+def test_the_policies_answers_a_rule_can_name_are_the_policies_own():
+    from partnerdomain.policies import EngagementLevel, PerformanceBand, TriangleSegment
+    from partnerdomain.rules._facts import BAND_VALUES, ENGAGEMENT_VALUES, SEGMENT_VALUES
+
+    assert set(BAND_VALUES) == {b.value for b in PerformanceBand}
+    assert set(SEGMENT_VALUES) == {s.value for s in TriangleSegment}
+    assert set(ENGAGEMENT_VALUES) == {e.value for e in EngagementLevel}
+
+
+def test_a_default_of_a_nullable_fact_may_be_compared_and_overrides_of_other_targets_load():
+    rules = parse_rules(
+        """
+[[rules]]
+id = "no-band"
+applies_to = "partner"
+when = '(band ?? "unknown") == "unknown"'
+flag = { message = "not banded" }
+
+[[rules]]
+id = "own-policy"
+applies_to = "opportunity"
+when = 'amount > 0'
+override = { target = "discount", value = "gold", reason = "the organisation's own policy" }
+"""
+    )
+    assert len(rules.evaluate(make_partner()).flags) == 1

@@ -310,6 +310,11 @@ class _Compiler:
 
     # comparisons
     def _check_choices(self, symbol: AstNode, literal: AstNode) -> None:
+        default: tuple[object, ...] = ()
+        if type(symbol).__name__ == "CoalesceExpression" and _is_literal(symbol.right):
+            # `(band ?? "") == "topp"`: the default given is allowed, the field's choices too.
+            default = (self.literal_value(symbol.right),)
+            symbol = symbol.left
         if type(symbol).__name__ != "SymbolExpression":
             return
         field = self.schema.get(symbol.name)
@@ -321,7 +326,7 @@ class _Compiler:
             else (self.literal_value(literal),)
         )
         for value in values:
-            if isinstance(value, str) and value not in field.choices:
+            if isinstance(value, str) and value not in field.choices and value not in default:
                 msg = (
                     f"{field.name} is never {value!r}; it is one of "
                     f"{', '.join(sorted(field.choices))}"

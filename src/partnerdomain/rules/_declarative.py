@@ -346,6 +346,29 @@ def _outcome(entry: Mapping[str, object]) -> Outcome:
     return recommend(table["action"], reason=table["reason"])
 
 
+#: The policies' answers a rule may override; each is an answer about a partner.
+_PARTNER_TARGETS: Final = ("band", "triangle", "tier", "engagement")
+
+
+def _check_override(target: str | None, value: object, kind: FactKind) -> None:
+    """Refuse an override the review's policies would only ignore: caught at load time."""
+    if target not in _PARTNER_TARGETS:
+        return  # a target of the organisation's own policies
+    if kind is not FactKind.PARTNER:
+        msg = (
+            f"an override of {target!r} is a partner's answer: it needs applies_to = "
+            f"'partner', not {kind.value!r}"
+        )
+        raise ValueError(msg)
+    field = next(f for f in FACT_SCHEMAS[FactKind.PARTNER] if f.name == target)
+    if field.choices is not None and value not in field.choices:
+        msg = (
+            f"an override of {target!r} sets one of {', '.join(sorted(field.choices))}; "
+            f"got {value!r}"
+        )
+        raise ValueError(msg)
+
+
 def _rule(entry: object, index: int, source: str) -> DeclarativeRule:
     label = f"#{index + 1}"
     if not isinstance(entry, Mapping):
@@ -383,6 +406,8 @@ def _build(entry: Mapping[str, object], rule_id: str, source: str) -> Declarativ
     if outcome.kind is DecisionKind.VETO and kind is not FactKind.TRANSITION:
         msg = "a veto only applies to transitions (applies_to = 'transition')"
         raise ValueError(msg)
+    if outcome.kind is DecisionKind.OVERRIDE:
+        _check_override(outcome.target, outcome.value, kind)
     when = entry["when"]
     test, symbols = _compile(when, kind)
     return DeclarativeRule(

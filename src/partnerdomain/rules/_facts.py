@@ -209,7 +209,7 @@ def _field(  # noqa: PLR0913 - a schema entry has this many parts
     get: Getter | None = None,
     nullable: bool = False,
     source: str = "entity",
-    choices: type[StrEnum] | None = None,
+    choices: type[StrEnum] | tuple[str, ...] | None = None,
 ) -> FactField:
     return FactField(
         name=name,
@@ -217,13 +217,32 @@ def _field(  # noqa: PLR0913 - a schema entry has this many parts
         nullable=nullable,
         doc=doc,
         source=source,
-        choices=None if choices is None else frozenset(m.value for m in choices),
+        choices=None
+        if choices is None
+        else frozenset(choices)
+        if isinstance(choices, tuple)
+        else frozenset(m.value for m in choices),
         get=get if get is not None else _attr(name),
         attribute=name if get is None else None,
     )
 
 
 _S, _N, _B, _L = FactType.STRING, FactType.NUMBER, FactType.BOOLEAN, FactType.STRINGS
+
+# The answers of the policies (partnerdomain.policies sits above the rules, so its enums
+# are named here by value; a test keeps the two the same).
+BAND_VALUES: Final = ("top", "middle", "bottom", "ramping")
+SEGMENT_VALUES: Final = ("aggressive_growth", "growth_potential", "limited_growth")
+ENGAGEMENT_VALUES: Final = (
+    "executive_access",
+    "proactive_account_management",
+    "full_engagement",
+    "ramp_support",
+    "deal_support",
+    "light_touch",
+    "inside_support",
+    "disengage",
+)
 
 _CONTEXT_FIELDS: Final = (
     _field(
@@ -233,6 +252,7 @@ _CONTEXT_FIELDS: Final = (
         get=_context_text("band"),
         nullable=True,
         source="context",
+        choices=BAND_VALUES,
     ),
     _field(
         "triangle",
@@ -241,6 +261,7 @@ _CONTEXT_FIELDS: Final = (
         get=_context_text("triangle"),
         nullable=True,
         source="context",
+        choices=SEGMENT_VALUES,
     ),
     _field(
         "engagement",
@@ -249,6 +270,7 @@ _CONTEXT_FIELDS: Final = (
         get=_context_text("engagement"),
         nullable=True,
         source="context",
+        choices=ENGAGEMENT_VALUES,
     ),
     _field(
         "quarter",
