@@ -165,8 +165,10 @@ flag = {{ message = "never loaded" }}
                 "an override of 'band' sets one of bottom, middle, ramping, top; got 'platinum'",
             ),
             (
-                '[[rules]]\nid = "x"\napplies_to = "opportunity"\nwhen = "true"\n'
-                'override = {target="engagement", value="deal_support", reason="r"}\n',
+                (
+                    '[[rules]]\nid = "x"\napplies_to = "opportunity"\nwhen = "true"\n'
+                    'override = {target="engagement", value="deal_support", reason="r"}\n'
+                ),
                 "x",
                 "an override of 'engagement' is a partner's answer",
             ),
