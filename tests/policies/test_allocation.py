@@ -438,7 +438,7 @@ def test_the_matcher_chooses_as_the_plain_search_does(managers, partners_):
     )
     load = {m.id: taken for m, _, taken in managers}
     expected_load = dict(load)
-    matcher = _Matcher(candidates, load)
+    matcher = _Matcher(candidates, load, {m.id: m.capacity.manage for m in candidates})
     for partner, called_for in partners_:
         chosen, code, facts = matcher.match(partner, called_for)
         want_id, want_code, counts = reference_match(partner, candidates, expected_load, called_for)
@@ -449,3 +449,46 @@ def test_the_matcher_chooses_as_the_plain_search_does(managers, partners_):
             matcher.assign(chosen)
             expected_load[chosen.id] += 1
         assert load == expected_load
+
+
+def _unmanaged(n):
+    return [
+        Partner(
+            id=f"P-{i:02d}",
+            name="x",
+            partner_type=PartnerType.RESELLER,
+            stage=PartnerStage.ACTIVE,
+            stage_since=date(2024, 1, 1),
+            joined_on=date(2024, 1, 1),
+        )
+        for i in range(n)
+    ]
+
+
+def test_a_manager_without_a_recorded_capacity_has_their_roles_as_in_the_staffing_plan():
+    portfolio = Portfolio(
+        as_of=date(2026, 9, 30),
+        currency="EUR",
+        partners=_unmanaged(3),
+        managers=[PartnerManager(id="M-1", name="Dana")],
+    )
+    quarter = Quarter(2026, 3)
+    bands = RelativeBands().assess(portfolio, quarter)
+    plan = EngagementAllocation().allocate(portfolio, quarter, bands=bands)
+    assert [a.manager_id for a in plan.assignments] == ["M-1"] * 3
+    assert plan.unplaced == ()
+    assert plan.assignments[-1].reasons[0].facts["capacity_left"] == 27
+    small = EngagementAllocation(role_capacity={TeamRole.PARTNER_MANAGER: 2})
+    capped = small.allocate(portfolio, quarter, bands=bands)
+    assert len(capped.assignments) == 2
+    assert [u.code for u in capped.unplaced] == ["no_capacity"]
+    assert small.parameters["role_capacity"]["partner_manager"] == 2
+    assert small.capacity_of(PartnerManager(id="M-2", name="Kim", capacity=Capacity(manage=5))) == 5
+
+
+@pytest.mark.parametrize(
+    "role_capacity", [{"partner_manager": 3}, {TeamRole.PARTNER_MANAGER: -1}, [1]]
+)
+def test_a_bad_role_capacity_is_refused_by_name(role_capacity):
+    with pytest.raises(ValidationError, match="role_capacity"):
+        EngagementAllocation(role_capacity=role_capacity)

@@ -30,6 +30,7 @@ from partnerdomain.policies._overrides import RuleEvaluator, apply_override
 from partnerdomain.policies._parameters import check_quarter
 from partnerdomain.policies._perpetual import OffboardingRecommendation
 from partnerdomain.policies._reasons import Placement, Reason
+from partnerdomain.policies._staffing_parameters import STAFFING_CAPACITY
 from partnerdomain.policies._triangle import TriangleSegment
 
 if TYPE_CHECKING:
@@ -291,6 +292,21 @@ def _threshold(value: Money | Decimal | int) -> Money | Decimal:
     return Decimal(value)
 
 
+def _as_role_capacity(value: Mapping[TeamRole, int]) -> FrozenMap[TeamRole, int]:
+    if not isinstance(value, Mapping):
+        raise ValidationError("EngagementAllocation", "role_capacity", value, "a mapping")
+    capacity = {role: c.manage for role, c in STAFFING_CAPACITY.items()}
+    for role, places in value.items():
+        if not isinstance(role, TeamRole):
+            raise ValidationError("EngagementAllocation", "role_capacity", role, "TeamRole keys")
+        if type(places) is not int or places < 0:
+            raise ValidationError(
+                "EngagementAllocation", f"role_capacity[{role.value}]", places, "an int >= 0"
+            )
+        capacity[role] = places
+    return FrozenMap(capacity)
+
+
 def _as_level_roles(
     value: Mapping[EngagementLevel, Iterable[TeamRole]],
 ) -> FrozenMap[EngagementLevel, tuple[TeamRole, ...]]:
@@ -331,8 +347,10 @@ class EngagementAllocation:
     ``choose_engagement``). Partners without a manager are matched to a manager who is
     competent for their partner type, speaks one of their languages (when either side
     lists none, any will do) and covers their region, and who still has capacity
-    (``capacity.manage`` partners at once). Among those, the roles the partner's level
-    calls for (``level_roles``) are tried in order: the first of them with a matching
+    (``capacity.manage`` partners at once; a manager whose capacity is not recorded has
+    their role's ``role_capacity``, as in the staffing plan). Among those, the roles the
+    partner's level calls for (``level_roles``) are tried in order: the first of them
+    with a matching
     manager with room wins, and within it the manager with the most capacity left, ties
     by id. Only when none of those roles has one does the partner go to the matching
     manager with the most capacity left in any role of ``assign_roles``; its reason
@@ -358,6 +376,10 @@ class EngagementAllocation:
             a partner success manager, then a partner manager; deal support for a
             partner manager, then a partner account manager; inside support for
             channel support. Disengaged partners are never assigned.
+        role_capacity: Partners a manager of each role manages at once when their own
+            capacity is not recorded (all zero); roles not named keep the staffing
+            plan's defaults (``STAFFING_CAPACITY``: 30 for a partner manager, 50 for a
+            partner success manager, ...).
 
     Raises:
         ValidationError: If a parameter is out of range.
@@ -374,6 +396,18 @@ class EngagementAllocation:
     level_roles: FrozenMap[EngagementLevel, tuple[TeamRole, ...]] = attrs.field(
         factory=lambda: FrozenMap(DEFAULT_LEVEL_ROLES), converter=_as_level_roles
     )
+    role_capacity: FrozenMap[TeamRole, int] = attrs.field(factory=dict, converter=_as_role_capacity)
+
+    def capacity_of(self, manager: PartnerManager) -> int:
+        """How many partners ``manager`` can manage at once: their own capacity, if recorded.
+
+        A manager whose capacity is not recorded (all zero, the default) has their
+        role's, from ``role_capacity``: the staffing plan's rule, so that the two agree.
+        """
+        own = manager.capacity
+        if own.recruit or own.ramp or own.manage:
+            return own.manage
+        return self.role_capacity.get(manager.role, 0)
 
     @property
     def name(self) -> str:
@@ -395,6 +429,7 @@ class EngagementAllocation:
                 "level_roles": FrozenMap(
                     (k.value, tuple(r.value for r in v)) for k, v in self.level_roles.items()
                 ),
+                "role_capacity": FrozenMap((k.value, v) for k, v in self.role_capacity.items()),
             }
         )
 
@@ -548,7 +583,8 @@ class EngagementAllocation:
         unmanaged.sort(key=lambda p: (-self.weights[engagements[p.id].value], p.id))
         assignments: list[Assignment] = []
         unplaced: list[Unplaced] = []
-        matcher = _Matcher(candidates, load)
+        capacity = {m.id: self.capacity_of(m) for m in candidates}
+        matcher = _Matcher(candidates, load, capacity)
         for partner in unmanaged:
             level = engagements[partner.id].value
             if level is EngagementLevel.DISENGAGE:
@@ -563,7 +599,7 @@ class EngagementAllocation:
                 unplaced.append(self._unplaced(partner, quarter, code, text, facts))
                 continue
             matcher.assign(chosen)
-            left = chosen.capacity.manage - load[chosen.id]
+            left = capacity[chosen.id] - load[chosen.id]
             facts = {
                 **facts,
                 "manager_id": chosen.id,
@@ -719,6 +755,7 @@ class _Pool:
         speaking: int,
         covering: list[PartnerManager],
         load: Mapping[str, int],
+        capacity: Mapping[str, int],
     ) -> None:
         self.competent = competent
         self.speaking = speaking
@@ -728,8 +765,8 @@ class _Pool:
         self.heaps: dict[TeamRole, list[tuple[int, str, PartnerManager]]] = {}
         self.room: dict[TeamRole, int] = {}
         for m in covering:
-            self.heaps.setdefault(m.role, []).append((load[m.id] - m.capacity.manage, m.id, m))
-            self.room[m.role] = self.room.get(m.role, 0) + (load[m.id] < m.capacity.manage)
+            self.heaps.setdefault(m.role, []).append((load[m.id] - capacity[m.id], m.id, m))
+            self.room[m.role] = self.room.get(m.role, 0) + (load[m.id] < capacity[m.id])
         for heap in self.heaps.values():
             heapq.heapify(heap)
 
@@ -739,16 +776,19 @@ class _Matcher:
 
     The choice is among those who may take partners, are competent for the partner's
     type, speak one of its languages, cover its region and have room: the least-loaded
-    manager (relative to capacity, ties by id) of the first role called for that has
+    manager (the most places left, ties by id) of the first role called for that has
     one, else of any role. Partners with the same type, languages and region share one
     pool of such managers, built once; each pool keeps its managers in one heap per
     role by load (entries are refreshed lazily as loads grow) and a count per role of
     those with room.
     """
 
-    def __init__(self, candidates: list[PartnerManager], load: dict[str, int]) -> None:
+    def __init__(
+        self, candidates: list[PartnerManager], load: dict[str, int], capacity: Mapping[str, int]
+    ) -> None:
         self._candidates = candidates
         self._load = load
+        self._capacity = capacity
         self._pools: dict[tuple[PartnerType, frozenset[str], str | None], _Pool] = {}
         self._member_of: dict[str, list[_Pool]] = {}
         self._competent: dict[PartnerType, list[PartnerManager]] = {}
@@ -764,7 +804,7 @@ class _Matcher:
                 self._competent[kind] = competent
             speaking = [m for m in competent if _speaks(m, partner)]
             covering = [m for m in speaking if m.covers_region(partner.region)]
-            pool = _Pool(len(competent), len(speaking), covering, self._load)
+            pool = _Pool(len(competent), len(speaking), covering, self._load, self._capacity)
             for manager in covering:
                 self._member_of.setdefault(manager.id, []).append(pool)
             self._pools[key] = pool
@@ -805,7 +845,7 @@ class _Matcher:
         load = self._load
         while True:
             stored, manager_id, manager = heap[0]
-            current = load[manager_id] - manager.capacity.manage
+            current = load[manager_id] - self._capacity[manager_id]
             if current == stored:
                 return heap[0]
             heapq.heapreplace(heap, (current, manager_id, manager))
@@ -813,7 +853,7 @@ class _Matcher:
     def assign(self, manager: PartnerManager) -> None:
         """Count one more partner for ``manager``."""
         self._load[manager.id] += 1
-        if self._load[manager.id] == manager.capacity.manage:  # just became full
+        if self._load[manager.id] == self._capacity[manager.id]:  # just became full
             for pool in self._member_of.get(manager.id, ()):
                 pool.room[manager.role] -= 1
 

@@ -671,11 +671,7 @@ class EvolvingMatrix:
                 workload = STAGE_WORKLOAD.get(partner.stage)
                 if workload is not None:
                     load[workload] = load.get(workload, 0) + weights[partner.partner_type]
-            capacity = (
-                manager.capacity
-                if (manager.capacity.recruit or manager.capacity.ramp or manager.capacity.manage)
-                else params.capacity[manager.role]
-            )
+            capacity = _capacity_of(manager, manager.role, params)
             loads.append(_load_of(manager.id, Segment(manager.role), capacity, load, scale))
 
         # 4. Heads per segment, and the hires that add them.
