@@ -22,10 +22,10 @@ from partnerdomain import (
     Portfolio,
     Quarter,
 )
-from partnerdomain.demo import generate_portfolio
+from partnerdomain.demo import DemoSpec, generate_portfolio
 from partnerdomain.exceptions import ValidationError
 from partnerdomain.model import DealSource, TeamRole
-from partnerdomain.policies import PerformanceBand, RelativeBands
+from partnerdomain.policies import EngagementLevel, PerformanceBand, RelativeBands
 from partnerdomain.review import (
     SCHEMA_VERSION,
     ReviewPolicies,
@@ -472,6 +472,25 @@ def test_policies_are_passed_in_and_replace_the_defaults(small):
     check_schema(review_data(review))
 
 
+def test_the_triangle_applies_at_scale_and_a_smaller_programs_middle_is_fully_engaged():
+    portfolio = generate_portfolio(DemoSpec(partners=120, seed=7))
+    review = quarterly_review(portfolio, Q3)
+    assert len(review.bands) < 250
+    assert review.triangle is None
+    assert any("performance triangle: not applied" in n for n in review.notes)
+    offboarded = {o.partner_id for o in review.offboarding}
+    middle = [
+        pid for pid in review.bands.members(PerformanceBand.MIDDLE) if pid not in offboarded
+    ]
+    assert middle
+    assert {review.allocation.level_of(pid) for pid in middle} == {
+        EngagementLevel.FULL_ENGAGEMENT
+    }
+    forced = quarterly_review(portfolio, Q3, policies=ReviewPolicies(triangle_at=0))
+    assert forced.triangle is not None
+    assert not any("performance triangle" in n for n in forced.notes)
+
+
 def test_arguments_of_the_wrong_kind_are_refused_by_name(small):
     with pytest.raises(ValidationError, match="quarter"):
         quarterly_review(small, "2026Q3")
@@ -479,6 +498,8 @@ def test_arguments_of_the_wrong_kind_are_refused_by_name(small):
         quarterly_review(small, Q3, rules=[big_deal_needs_pm])
     with pytest.raises(ValidationError, match="triangle"):
         ReviewPolicies(triangle="yes")
+    with pytest.raises(ValidationError, match="triangle_at"):
+        ReviewPolicies(triangle_at=-1)
 
 
 @settings(max_examples=25)

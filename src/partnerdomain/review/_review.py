@@ -256,7 +256,7 @@ def quarterly_review(
         known.add("band", lambda pid: str(bands.band_of(pid)) if pid in bands else None)
     triangle = (
         None
-        if policies.triangle is None
+        if policies.triangle is None or _too_small_for_triangle(policies, bands, notes)
         else policies.triangle.assess(portfolio, quarter, rules=known)
     )
     if known is not None and triangle is not None:
@@ -387,6 +387,20 @@ def _managers(
 
 
 _CLOSED = frozenset(stage for stage in OpportunityStage if stage.is_closed)
+
+
+def _too_small_for_triangle(policies: ReviewPolicies, bands: Bands, notes: list[str]) -> bool:
+    """Say whether the program is too small for the triangle, noting it if so."""
+    in_program = len(bands)
+    if in_program >= policies.triangle_at:
+        return False
+    notes.append(
+        f"performance triangle: not applied, {in_program} partner(s) in the program and it "
+        f"applies from {policies.triangle_at} (ReviewPolicies.triangle_at): the triangle "
+        "belongs to programs of hundreds of partners, so middle performers keep full "
+        "engagement"
+    )
+    return True
 
 
 def latest_recorded(portfolio: Portfolio) -> tuple[date, str] | None:
