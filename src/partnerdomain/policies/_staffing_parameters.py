@@ -24,7 +24,11 @@ _NAME = "StaffingParameters"
 _R = TeamRole
 _W = Workload
 
-#: Yearly capacity per role, in standard partners (a reseller weighs 1).
+#: Yearly capacity per role, in standard partners (a reseller weighs 1). An end-to-end
+#: partner manager's 30 managed at once, with 12 recruited and 12 ramped over the year,
+#: puts some fifty companies on their desk at a time: the low end of the 50 to 100
+#: companies a partner manager is said to handle, since those are spread over every
+#: stage; a partner success manager, who only ramps and manages, keeps 50.
 STAFFING_CAPACITY: Mapping[TeamRole, Capacity] = MappingProxyType(
     {
         _R.PARTNER_MANAGER: Capacity(recruit=12, ramp=12, manage=30),
