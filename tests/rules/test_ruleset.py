@@ -414,3 +414,37 @@ class TestRulesAndTheirOutcomes:
         assert proposal.entity_kind == "partner"
         with pytest.raises(TypeError):
             proposal.context["reason"] = "x"
+
+
+@pytest.mark.parametrize(
+    ("revenue", "reason"), [(5, "division by zero"), (0, "zero divided by zero")]
+)
+def test_a_rule_dividing_by_zero_says_so_in_words(revenue, reason):
+    from partnerdomain.rules import parse_rules
+
+    rules = parse_rules(
+        '[[rules]]\nid = "per-cert"\napplies_to = "partner"\n'
+        'when = "revenue / certifications > 1"\nflag = { message = "m" }\n'
+    )
+    partner = attrs.evolve(make_partner(), certifications=0)
+    (error,) = rules.evaluate(partner, context={"revenue": revenue}).errors
+    assert error.reason == reason
+    assert "decimal" not in str(error)
+
+
+def test_a_rule_id_used_twice_names_where_each_rule_comes_from():
+    from partnerdomain.rules import parse_rules
+
+    text = (
+        '[[rules]]\nid = "dup"\napplies_to = "partner"\nwhen = "true"\nflag = { message = "m" }\n'
+    )
+    first, second = parse_rules(text, source="a.toml"), parse_rules(text, source="b.toml")
+    with pytest.raises(ValidationError, match=r"'dup' \(a.toml and b.toml\)"):
+        first | second
+
+    @rule("dup", applies_to="partner")
+    def in_code(_partner):
+        return None
+
+    with pytest.raises(ValidationError, match=r"a.toml and test_ruleset\..*in_code"):
+        first | RuleSet([in_code])

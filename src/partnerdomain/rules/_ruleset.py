@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final, Literal
@@ -296,14 +297,26 @@ def _items(result: object) -> list[object]:
     return list(result)
 
 
+def describe_failure(exc: BaseException) -> str:
+    """An exception raised by a rule, in words: decimal's signals read as what happened."""
+    if isinstance(exc, decimal.DivisionByZero):
+        return "division by zero"
+    if isinstance(exc, decimal.InvalidOperation):
+        signals = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
+        if decimal.DivisionUndefined in signals:
+            return "zero divided by zero"
+        return "an undefined arithmetic operation (such as infinity minus infinity)"
+    if isinstance(exc, decimal.Overflow):
+        return "a number too large to compute"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _rule_error(entry: _Entry, kind: FactKind, the_id: str | None, exc: Exception) -> RuleError:
     field = getattr(exc, "rule_fact", None)
     if isinstance(exc, MissingFactError):
         field = exc.name
     reason = (
-        str(exc)
-        if isinstance(exc, _BadResultError | MissingFactError)
-        else (f"{type(exc).__name__}: {exc}")
+        str(exc) if isinstance(exc, _BadResultError | MissingFactError) else describe_failure(exc)
     )
     return RuleError(
         entry.id,
@@ -316,4 +329,19 @@ def _rule_error(entry: _Entry, kind: FactKind, the_id: str | None, exc: Exceptio
 
 
 def _origin(entry: _Entry) -> str:
-    return "no plugin" if entry.plugin is None else f"plugin {entry.plugin.name}"
+    """Where a rule comes from: its plugin, its file, or the code that made it."""
+    if entry.plugin is not None:
+        return f"plugin {entry.plugin.name}"
+    source = getattr(entry.rule, "source", None)
+    if isinstance(source, str) and source != "<string>":
+        return source
+    function = getattr(entry.rule, "function", entry.rule)
+    name = getattr(function, "__qualname__", None)
+    module = getattr(function, "__module__", None)
+    if (
+        isinstance(name, str)
+        and isinstance(module, str)
+        and not module.startswith("partnerdomain.")
+    ):
+        return f"{module}.{name}"
+    return "no plugin"
