@@ -415,6 +415,10 @@ def test_a_quarter_past_the_snapshot_or_without_revenue_is_noted(demo):
     section = next(s for s in sections(later) if s.key == "concentration")
     assert section.tables == ()
     assert "nothing is concentrated" in section.lines[0]
+    assert later.concentration.points == ()
+    assert later.concentration.share_of_revenue(Decimal("0.2")) == 0
+    assert "xychart" not in render_markdown(later)
+    assert review_data(later)["concentration"]["points"] == []
     running = quarterly_review(attrs.evolve(demo, as_of=date(2026, 12, 15)), Quarter(2026, 4))
     assert any("ends after the portfolio's snapshot of 2026-12-15" in n for n in running.notes)
     assert not any("snapshot" in n for n in quarterly_review(demo, Q3).notes)
@@ -522,10 +526,12 @@ def test_any_portfolio_gets_a_review_whose_documents_follow_the_schema(portfolio
         # Without the partners' rows, every policy is listed all the same.
         assert alone["policies"] == data["policies"]
     points = review.concentration.points
-    assert points[0] == (0, 0)
-    assert all(a[1] <= b[1] for a, b in pairwise(points))
     if review.concentration.total:
+        assert points[0] == (0, 0)
+        assert all(a[1] <= b[1] for a, b in pairwise(points))
         assert points[-1][1] == 1
+    else:
+        assert points == ()
     for manager in review.managers:
         assert manager.allocated_hours <= manager.available_hours
     assert render_markdown(review).startswith(f"# Quarterly partner review {quarter}")

@@ -38,9 +38,11 @@ def concentration_chart(review: Review) -> str:
     The line is the review's concentration curve (best partners first); the bars show
     where revenue would be if every partner brought the same. GitHub, GitLab and most
     Markdown viewers with Mermaid draw it; elsewhere it reads as a small table of
-    numbers.
+    numbers. A review without revenue has no curve, and no chart: an empty string.
     """
     points = review.concentration.points
+    if not points:
+        return ""
     labels = ", ".join(f'"{x * 100:.0f}%"' for x, _ in points)
     curve = ", ".join(f"{(y * 100).quantize(Decimal('0.1'))}" for _, y in points)
     equal = ", ".join(f"{(x * 100).quantize(Decimal('0.1'))}" for x, _ in points)
@@ -62,7 +64,7 @@ def _section(section: Section, review: Review, level: int) -> list[str]:
     lines = [f"{'#' * level} {section.title}", ""]
     for text in section.lines:
         lines += [text, ""]
-    if section.key == "concentration":
+    if section.key == "concentration" and review.concentration.points:
         lines += [concentration_chart(review), ""]
     for table in section.tables:
         lines += _table(table)

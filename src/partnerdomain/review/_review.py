@@ -49,7 +49,8 @@ class Concentration:
 
     ``points`` run from ``(0, 0)`` to ``(1, 1)``: the first number is a share of the
     assessed partners, best first; the second the share of revenue they bring. A
-    program where the top 20 % bring 80 % has the point ``(0.2, 0.8)``.
+    program where the top 20 % bring 80 % has the point ``(0.2, 0.8)``. Without any
+    revenue there is nothing to share out, and no points.
 
     Attributes:
         partners: How many partners are counted.
@@ -64,8 +65,11 @@ class Concentration:
     def share_of_revenue(self, share_of_partners: Decimal) -> Decimal:
         """Return the revenue share of the top ``share_of_partners``, read off the curve.
 
-        Between two points of the curve the share is interpolated linearly.
+        Between two points of the curve the share is interpolated linearly; without
+        any revenue (no points) it is 0.
         """
+        if not self.points:
+            return _ZERO
         share = min(max(Decimal(share_of_partners), _ZERO), Decimal(1))
         for (x0, y0), (x1, y1) in zip(self.points, self.points[1:], strict=False):
             if share <= x1:
@@ -82,6 +86,8 @@ def _concentration(values: Iterable[Decimal]) -> Concentration:
     total = sum(ordered, _ZERO)
     n = len(ordered)
     points: list[tuple[Decimal, Decimal]] = []
+    if not total:  # no revenue: no share of it to draw
+        return Concentration(partners=n, total=total, points=())
     running = _ZERO
     taken = 0
     for decile in _DECILES:
@@ -89,8 +95,7 @@ def _concentration(values: Iterable[Decimal]) -> Concentration:
         while taken < upto:
             running += ordered[taken]
             taken += 1
-        share = running / total if total else (decile if n else _ZERO)
-        points.append((decile, share))
+        points.append((decile, running / total))
     return Concentration(partners=n, total=total, points=tuple(points))
 
 
