@@ -277,7 +277,7 @@ def _demo_parser(commands: Any) -> None:  # noqa: ANN401 - argparse's private ty
     demo.add_argument(
         "--managers",
         type=_positive,
-        help="members of the partner team (default: 10, or one per 30 partners)",
+        help="members of the partner team, at least 4 (default: 10, or one per 30 partners)",
     )
     demo.add_argument(
         "--deals-per-partner",
@@ -774,7 +774,7 @@ def _demo_data(args: argparse.Namespace) -> int:
     try:
         spec = DemoSpec(
             partners=args.partners,
-            managers=max(4, managers),
+            managers=managers,
             seed=args.seed,
             deals_per_partner=args.deals_per_partner,
         )

@@ -382,6 +382,8 @@ def test_demo_data_refuses_a_bad_spec_as_a_usage_error(tmp_path):
     done = run("demo-data", "--partners", "10", "--deals-per-partner", "0", "--output", tmp_path)
     assert_clean_failure(done, 2, "deals_per_partner")
     assert not any(tmp_path.iterdir())
+    few = run("demo-data", "--partners", "10", "--managers", "1", "--output", tmp_path)
+    assert_clean_failure(few, 2, "DemoSpec.managers: expected an integer >= 4, got 1")
 
 
 def test_a_reader_that_stops_early_ends_the_command_quietly():

@@ -561,3 +561,20 @@ def test_the_compact_encoder_writes_what_json_writes(value):
     # writes must be json's text to the character, and whatever it refuses json writes.
     plain_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     assert _compact_encoder(plain_json)(value) == plain_json(value)
+
+
+def test_a_one_partner_program_reads_in_the_singular():
+    portfolio = Portfolio(
+        as_of=AS_OF,
+        currency="EUR",
+        partners=[
+            Partner(
+                id="P-1",
+                name="Solo",
+                partner_type=PartnerType.RESELLER,
+                stage=PartnerStage.ACTIVE,
+                stage_since=date(2024, 1, 1),
+            )
+        ],
+    )
+    assert "1 partner, 1 assessed" in render_markdown(quarterly_review(portfolio, Q3))

@@ -189,7 +189,8 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
             lines=(
                 (
                     f"As of {review.as_of.isoformat()}, amounts in {currency}. "
-                    f"{review.partners} partners, {len(bands)} assessed: "
+                    f"{review.partners} partner{'' if review.partners == 1 else 's'}, "
+                    f"{len(bands)} assessed: "
                     f"{counts[PerformanceBand.TOP]} top, {counts[PerformanceBand.MIDDLE]} middle, "
                     f"{counts[PerformanceBand.BOTTOM]} bottom, "
                     f"{counts[PerformanceBand.RAMPING]} ramping."
