@@ -324,3 +324,13 @@ def test_a_bulk_read_shares_one_money_per_amount_as_written(tmp_path, suffix):
     assert [str(d.amount.amount) for d in deals] == amounts
     assert len({id(d.amount) for d in deals}) == 2
     assert deals[0].amount is deals[2].amount is deals[4].amount
+
+
+def test_a_document_in_another_crms_envelope_names_the_envelope_it_holds(tmp_path):
+    path = tmp_path / "partners.json"
+    path.write_text('{"results": [{"id": "1", "properties": {}}]}', encoding="utf-8")
+    with pytest.raises(RecordError) as caught:
+        from_file(Partner, path, profile="salesforce")
+    message = str(caught.value)
+    assert "an object holding one under 'records' (it holds one under 'results'" in message
+    assert "is the profile the right one?" in message

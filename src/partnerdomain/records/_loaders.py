@@ -543,16 +543,27 @@ def _json_document(
             raise _bad_file(file, None, f"UTF-8 text ({exc})") from None
         except (ValueError, RecursionError) as exc:
             raise _bad_file(file, None, f"valid JSON ({_json_problem(exc)})") from None
+    keys = [envelope] if envelope else ["records", "results"]
     if isinstance(document, dict):
-        keys = [envelope] if envelope else ["records", "results"]
         for key in keys:
             if isinstance(document.get(key), list):
-                document = document[key]
-                break
+                return iter(document[key])
     if not isinstance(document, list):
-        expected = "a list of records, or an object holding one under 'records' or 'results'"
-        raise _bad_file(file, type(document).__name__, expected)
+        raise _bad_file(file, type(document).__name__, _records_expected(document, keys))
     return iter(document)
+
+
+def _records_expected(document: object, keys: list[str]) -> str:
+    """What a JSON document should have been, and a hint if another envelope is there."""
+    expected = f"a list of records, or an object holding one under {' or '.join(map(repr, keys))}"
+    if isinstance(document, dict):
+        other = [k for k in ("records", "results") if isinstance(document.get(k), list)]
+        if other:
+            expected += (
+                f" (it holds one under {other[0]!r}, as another CRM's files do: "
+                "is the profile the right one?)"
+            )
+    return expected
 
 
 def from_file(
