@@ -1,5 +1,6 @@
 import io
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
@@ -483,13 +484,9 @@ def test_the_triangle_applies_at_scale_and_a_smaller_programs_middle_is_fully_en
     assert review.triangle is None
     assert any("performance triangle: not applied" in n for n in review.notes)
     offboarded = {o.partner_id for o in review.offboarding}
-    middle = [
-        pid for pid in review.bands.members(PerformanceBand.MIDDLE) if pid not in offboarded
-    ]
+    middle = [pid for pid in review.bands.members(PerformanceBand.MIDDLE) if pid not in offboarded]
     assert middle
-    assert {review.allocation.level_of(pid) for pid in middle} == {
-        EngagementLevel.FULL_ENGAGEMENT
-    }
+    assert {review.allocation.level_of(pid) for pid in middle} == {EngagementLevel.FULL_ENGAGEMENT}
     forced = quarterly_review(portfolio, Q3, policies=ReviewPolicies(triangle_at=0))
     assert forced.triangle is not None
     assert not any("performance triangle" in n for n in forced.notes)
@@ -578,3 +575,18 @@ def test_a_one_partner_program_reads_in_the_singular():
         ],
     )
     assert "1 partner, 1 assessed" in render_markdown(quarterly_review(portfolio, Q3))
+
+
+def test_rendering_refuses_what_is_not_a_review_or_a_bad_count_by_name(demo_review):
+    with pytest.raises(ValidationError, match=re.escape("write_json.review: expected a Review")):
+        render_json("nope")
+    with pytest.raises(ValidationError, match=re.escape("review_data.review")):
+        review_data({"quarter": "2026Q3"})
+    with pytest.raises(
+        ValidationError, match=re.escape("render_markdown.limit: expected an int >= 0")
+    ):
+        render_markdown(demo_review, limit=-1)
+    with pytest.raises(ValidationError, match=re.escape("render_table.width")):
+        render_table(demo_review, width="wide")
+    with pytest.raises(ValidationError, match=re.escape("write_json.indent")):
+        render_json(demo_review, indent=-2)

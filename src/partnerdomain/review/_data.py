@@ -12,6 +12,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any, TextIO
 
 from partnerdomain.model import FrozenMap, Money, Quarter
+from partnerdomain.review._review import check_rendering
 
 if TYPE_CHECKING:
     from partnerdomain.metrics import ContributorQuarter, QuarterOverQuarter
@@ -40,6 +41,13 @@ _PLACES = Decimal("0.0001")
 # Quantizing needs every digit of the result: the default context's 28 would refuse a
 # large amount (quantize raises rather than round the integer part).
 _WIDE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
+def _check(where: str, review: object, indent: int | None = 0) -> None:
+    if indent is None:
+        check_rendering(where, review)
+    else:
+        check_rendering(where, review, indent=indent)
 
 
 def review_schema() -> dict[str, Any]:
@@ -366,6 +374,7 @@ def review_data(review: Review, *, partners: bool = True) -> dict[str, object]:
         partners: Whether to include one row per partner with its reasons (the
             largest part of the document).
     """
+    _check("review_data", review)
     shared = _Shared()
     data = _head(review, shared)
     if partners:
@@ -566,6 +575,7 @@ def write_json(
         partners: Whether to include one row per partner, with reasons.
         indent: Indentation; ``None`` for one line without spaces.
     """
+    _check("write_json", review, indent)
     # One encoder for every row (json.dumps would make one per call with these options).
     if indent is None:
         dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

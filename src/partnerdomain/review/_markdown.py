@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from partnerdomain.review._review import check_rendering
 from partnerdomain.review._view import Section, Table, sections
 
 if TYPE_CHECKING:
@@ -82,7 +83,11 @@ def render_markdown(review: Review, *, limit: int = 20) -> str:
     Args:
         review: The review.
         limit: The most rows of any list (0 for no limit); the rest are counted.
+
+    Raises:
+        ValidationError: If ``review`` is not a Review or ``limit`` is not an int >= 0.
     """
+    check_rendering("render_markdown", review, limit=limit)
     parts = sections(review, limit=limit)
     lines: list[str] = []
     for i, section in enumerate(parts):

@@ -12,6 +12,7 @@ import attrs
 from partnerdomain.exceptions import RuleError, ValidationError
 from partnerdomain.metrics import ProgramMetrics, program_metrics
 from partnerdomain.model import FrozenMap, OpportunityStage, Portfolio, Quarter
+from partnerdomain.model._portfolio import derived
 from partnerdomain.policies import (
     Allocation,
     Bands,
@@ -394,6 +395,19 @@ def _managers(
 _CLOSED = frozenset(stage for stage in OpportunityStage if stage.is_closed)
 
 
+def check_rendering(where: str, review: object, **counts: object) -> None:
+    """Refuse, by name, what a rendering function cannot render: not a review, a bad count.
+
+    ``counts`` are the function's whole-number options (``limit``, ``width``), each of
+    which must be an int of zero or more.
+    """
+    if not isinstance(review, Review):
+        raise ValidationError(where, "review", review, "a Review, as quarterly_review returns")
+    for name, value in counts.items():
+        if type(value) is not int or value < 0:
+            raise ValidationError(where, name, value, "an int >= 0")
+
+
 def _too_small_for_triangle(policies: ReviewPolicies, bands: Bands, notes: list[str]) -> bool:
     """Say whether the program is too small for the triangle, noting it if so."""
     in_program = len(bands)
@@ -415,7 +429,12 @@ def latest_recorded(portfolio: Portfolio) -> tuple[date, str] | None:
     deals) close days of opportunities; activities; commitments made and resolved;
     invoices issued and paid; funds paid. Days still to come by nature (an open deal's
     expected close, a due day) are not events. ``None`` for a portfolio with none.
+    Found once per portfolio (the command line asks before the review does).
     """
+    return derived(portfolio, "review.latest_recorded", _latest_recorded)
+
+
+def _latest_recorded(portfolio: Portfolio) -> tuple[date, str] | None:
     fields: tuple[tuple[str, tuple[object, ...], tuple[str, ...]], ...] = (
         ("partner", portfolio.partners, ("joined_on", "contract_signed_on", "stage_since")),
         ("opportunity", portfolio.opportunities, ("registered_on", "stage_since")),

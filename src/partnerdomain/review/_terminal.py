@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
+from partnerdomain.review._review import check_rendering
 from partnerdomain.review._view import sections
 
 if TYPE_CHECKING:
@@ -45,7 +46,10 @@ def render_table(review: Review, *, limit: int = 10, width: int = 120, color: bo
 
     Raises:
         MissingExtraError: If rich (the ``cli`` extra) is not installed.
+        ValidationError: If ``review`` is not a Review, or ``limit`` or ``width`` is not
+            an int >= 0.
     """
+    check_rendering("render_table", review, limit=limit, width=width)
     require_rich()
     from rich import box  # noqa: PLC0415 - optional dependency
     from rich.console import Console  # noqa: PLC0415
