@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import attrs
+
 from partnerdomain.review._review import check_rendering
 from partnerdomain.review._view import Section, Table, sections
 
@@ -19,6 +21,8 @@ def _cell(text: str) -> str:
 
 
 def _table(table: Table) -> list[str]:
+    if table.caption is not None:
+        return [table.caption, "", *_table(attrs.evolve(table, caption=None))]
     if not table.rows:
         return [f"*{table.columns[0]}: none.*", ""]
     align = ["---:" if i in table.numeric else "---" for i in range(len(table.columns))]

@@ -70,6 +70,8 @@ def render_table(review: Review, *, limit: int = 10, width: int = 120, color: bo
         for line in section.lines:
             console.print(line, markup=False)
         for table in section.tables:
+            if table.caption is not None:
+                console.print(table.caption, markup=False)
             if not table.rows:
                 console.print(f"{table.columns[0]}: none.", markup=False)
                 continue

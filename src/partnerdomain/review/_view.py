@@ -34,6 +34,8 @@ class Table:
     numeric: frozenset[int] = frozenset()
     more: int = 0
     """Rows left out by the limit."""
+    caption: str | None = None
+    """A line that says what the table shows, written just before it."""
 
 
 @attrs.frozen(kw_only=True)
@@ -348,10 +350,6 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
                     "middle: the share of those hours that goes to middle performers, the "
                     "partners most worth moving up."
                 ),
-                (
-                    "Per engagement level: its partners, the hours given to them, and the "
-                    "hours per partner that has a manager."
-                ),
             ),
             tables=(
                 Table(
@@ -372,6 +370,10 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
                     columns=("Engagement level", "Partners", "Hours", "Hours per partner"),
                     rows=tuple(_level_rows(review)),
                     numeric=frozenset({1, 2, 3}),
+                    caption=(
+                        "Per engagement level: its partners, the hours given to them, and the "
+                        "hours per partner that has a manager."
+                    ),
                 ),
                 Table(columns=("New assignment", "Manager", "Role"), rows=a_rows, more=a_more),
             ),
