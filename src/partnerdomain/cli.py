@@ -47,7 +47,8 @@ EXIT_CODES: dict[int, str] = {
     "field are named)",
     BAD_RULES: "a rules file or rule plugin could not be loaded",
     CANNOT_WRITE: "the output could not be written (also, silently, when the program "
-    "reading the output stopped early, as `| head` does)",
+    "reading the output stopped before its end, as `| head` does with a long output; a "
+    "short one may be written whole first, and then the exit is 0)",
     INTERNAL: "an unexpected error (a bug: please report it; --debug shows the traceback)",
 }
 
