@@ -137,6 +137,24 @@ class TestEngagement:
         assert placement.value is EngagementLevel.DEAL_SUPPORT
         assert placement.reasons[0].facts["largest_open_deal"] == "O-big"
 
+    def test_a_partner_being_offboarded_is_disengaged_whatever_its_band(self):
+        leaving = partner(
+            "P-10", stage=PartnerStage.OFFBOARDING, stage_since=date(2026, 9, 1), manager=None
+        )
+        base = program()
+        portfolio = attrs.evolve(
+            base, partners=[leaving if p.id == "P-10" else p for p in base.partners]
+        )
+        bands = RelativeBands().assess(portfolio, Q)
+        assert bands.band_of("P-10").value == "middle"
+        allocation = EngagementAllocation().allocate(portfolio, Q, bands=bands)
+        placement = allocation.engagements["P-10"]
+        assert placement.value is EngagementLevel.DISENGAGE
+        assert placement.reasons[0].facts["offboarding"] is True
+        assert "being offboarded" in placement.reasons[0].text
+        assert "P-10" not in {a.partner_id for a in allocation.assignments}
+        assert {u.partner_id: u.code for u in allocation.unplaced}["P-10"] == "disengaged"
+
     def test_new_partners_get_ramp_support(self):
         portfolio = program(extra_partners=[partner("P-new", joined_on=date(2026, 7, 1))])
         bands = RelativeBands().assess(portfolio, Q)

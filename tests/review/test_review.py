@@ -122,7 +122,8 @@ class TestTheDemoReview:
         unassigned = {r.subject_id for r in demo_review.risks_of(RiskKind.UNASSIGNED_PARTNER)}
         poor = {r.subject_id for r in demo_review.risks_of(RiskKind.PERPETUAL_POOR_PERFORMER)}
         assert not disengaged & unassigned
-        assert disengaged <= poor
+        leaving = {p.id for p in demo_review.portfolio.partners if p.stage.value == "offboarding"}
+        assert disengaged <= poor | leaving
 
     def test_tiers_are_counted_in_the_ladders_order_highest_first(self, demo_review):
         counts = review_data(demo_review, partners=False)["summary"]["tiers"]
@@ -484,6 +485,7 @@ def test_the_triangle_applies_at_scale_and_a_smaller_programs_middle_is_fully_en
     assert review.triangle is None
     assert any("performance triangle: not applied" in n for n in review.notes)
     offboarded = {o.partner_id for o in review.offboarding}
+    offboarded |= {p.id for p in portfolio.partners if p.stage is PartnerStage.OFFBOARDING}
     middle = [pid for pid in review.bands.members(PerformanceBand.MIDDLE) if pid not in offboarded]
     assert middle
     assert {review.allocation.level_of(pid) for pid in middle} == {EngagementLevel.FULL_ENGAGEMENT}

@@ -17,6 +17,7 @@ from partnerdomain.model import (
     Money,
     Partner,
     PartnerManager,
+    PartnerStage,
     Portfolio,
     Quarter,
     TeamRole,
@@ -488,6 +489,7 @@ class EngagementAllocation:
             if triangle is None
             else {pid: segment for segment in TriangleSegment for pid in triangle.members(segment)}
         )
+        leaving = {p.id for p in portfolio.partners if p.stage is PartnerStage.OFFBOARDING}
         for partner_id in sorted(bands.partner_ids):
             band = band_of[partner_id]
             segment = segment_of.get(partner_id)
@@ -495,6 +497,7 @@ class EngagementAllocation:
                 band=band,
                 segment=segment,
                 perpetual_poor=partner_id in poor,
+                leaving=partner_id in leaving,
                 largest_open_deal=deals.get(partner_id),
                 deal_support_threshold=threshold,
                 quarter=quarter,
@@ -588,7 +591,7 @@ class EngagementAllocation:
         for partner in unmanaged:
             level = engagements[partner.id].value
             if level is EngagementLevel.DISENGAGE:
-                text = "not assigned: the partner is disengaged (recommended for offboarding)"
+                text = "not assigned: the partner is disengaged (being or to be offboarded)"
                 unplaced.append(self._unplaced(partner, quarter, "disengaged", text, {}))
                 continue
             # Only the roles that may take new partners can be given one.

@@ -62,18 +62,21 @@ def choose_engagement(  # noqa: PLR0913 - every input of the decision, named
     quarter: Quarter,
     policy: str,
     parameters: FrozenMap[str, object],
+    leaving: bool = False,
 ) -> tuple[EngagementLevel, Reason]:
     """Choose a partner's engagement level; the first matching rule of this list wins.
 
-    1. a perpetual poor performer: disengage;
-    2. ramping: ramp support;
-    3. top band with an open deal at or above the threshold: deal support;
-    4. bottom band: inside support;
-    5. aggressive growth (triangle): executive access;
-    6. top band: light touch;
-    7. growth potential (triangle): proactive account management;
-    8. middle band with limited growth (triangle): inside support;
-    9. middle band: full engagement.
+    1. a partner being offboarded (``leaving``): disengage, its time goes to the
+       offboarding itself (settling what is owed, recording why it ended);
+    2. a perpetual poor performer: disengage;
+    3. ramping: ramp support;
+    4. top band with an open deal at or above the threshold: deal support;
+    5. bottom band: inside support;
+    6. aggressive growth (triangle): executive access;
+    7. top band: light touch;
+    8. growth potential (triangle): proactive account management;
+    9. middle band with limited growth (triangle): inside support;
+    10. middle band: full engagement.
 
     Returns:
         The level and the reason, naming the rule that decided.
@@ -84,13 +87,16 @@ def choose_engagement(  # noqa: PLR0913 - every input of the decision, named
         "band": str(band),
         "segment": None if segment is None else str(segment),
         "perpetual_poor_performer": perpetual_poor,
+        "offboarding": leaving,
         "largest_open_deal": None if largest_open_deal is None else largest_open_deal.id,
         "largest_open_deal_amount": deal_amount,
         "deal_support_threshold": deal_support_threshold,
         "parameters": parameters,
     }
     big_deal = deal_amount is not None and deal_amount >= deal_support_threshold
-    level, why = _decide(band, segment, perpetual_poor=perpetual_poor, big_deal=big_deal)
+    level, why = _decide(
+        band, segment, perpetual_poor=perpetual_poor, big_deal=big_deal, leaving=leaving
+    )
     if level is EngagementLevel.DEAL_SUPPORT:
         why += (
             f" (deal {facts['largest_open_deal']} of {deal_amount:,} >= {deal_support_threshold:,})"
@@ -108,7 +114,10 @@ def _decide(  # noqa: PLR0911 - one return per rule of the documented list
     *,
     perpetual_poor: bool,
     big_deal: bool,
+    leaving: bool,
 ) -> tuple[EngagementLevel, str]:
+    if leaving:
+        return EngagementLevel.DISENGAGE, "being offboarded; no growth time, only the offboarding"
     if perpetual_poor:
         return EngagementLevel.DISENGAGE, "a perpetual poor performer; recommend offboarding"
     if band is PerformanceBand.RAMPING:

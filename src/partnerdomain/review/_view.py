@@ -340,7 +340,7 @@ def sections(review: Review, *, limit: int = 10) -> tuple[Section, ...]:  # noqa
                 (
                     f"{len(review.allocation.assignments)} new assignment(s), "
                     f"{untaken} partner(s) no manager could take, {disengaged} left "
-                    "unassigned on purpose (disengaged: recommended for offboarding)."
+                    "unassigned on purpose (disengaged: being or to be offboarded)."
                 ),
                 (
                     "Partners (those assessed this quarter) and hours include the new "
