@@ -257,3 +257,15 @@ def test_ramp_days_run_from_joining_to_the_first_partner_deal_won_on_or_after_it
             assert p.joined_on is not None
             expected[p.id] = (min(days) - p.joined_on).days
     assert ramp_days(portfolio) == expected
+
+
+def test_mdf_return_counts_revenue_from_each_partners_first_payment_on(program):
+    early = MdfPayment(
+        id="MDF-2", partner_id="P-1", amount=Money(2_000, "EUR"), paid_on=date(2026, 6, 1)
+    )
+    later = attrs.evolve(
+        program,
+        mdf_payments=[attrs.evolve(program.mdf_payments[0], paid_on=date(2026, 6, 1)), early],
+    )
+    # O-1 (50,000) was won on 10 May, before any funds came; O-2 (30,000) after them.
+    assert mdf_return(later, Q3).value == Decimal(30_000) / 10_000

@@ -316,20 +316,23 @@ def _mdf_window(portfolio: Portfolio, quarter: Quarter) -> Decimal | None:
     window = quarter.trailing(4)
     first, last = window[0].first_day, window[-1].last_day
     funds: dict[str, Decimal] = {}
+    since: dict[str, date] = {}  # each partner's first payment in the window
     for payment in portfolio.mdf_payments:
-        paid = payment.paid_on
+        paid, pid = payment.paid_on, payment.partner_id
         if paid is not None and first <= paid <= last:
-            funds[payment.partner_id] = funds.get(payment.partner_id, _ZERO) + payment.amount.amount
+            funds[pid] = funds.get(pid, _ZERO) + payment.amount.amount
+            since[pid] = min(since.get(pid, paid), paid)
     if not funds:
         return None
     revenue = _ZERO
     won = OpportunityStage.WON
     for opp in portfolio.opportunities:
+        start = since.get(opp.partner_id) if opp.partner_id is not None else None
         if (
-            opp.stage is won
-            and opp.partner_id in funds
+            start is not None
+            and opp.stage is won
             and opp.source is not DealSource.DIRECT
-            and first <= won_on(opp) <= last
+            and start <= won_on(opp) <= last
         ):
             revenue += opp.amount.amount
     return revenue / sum(funds.values())
@@ -339,10 +342,12 @@ def mdf_return(portfolio: Portfolio, quarter: Quarter) -> QuarterOverQuarter:
     """Return the revenue each unit of market development funds brought, over a year.
 
     For the four quarters ending with ``quarter``: the partner-sourced and
-    partner-influenced revenue won by the partners paid funds in those quarters,
-    divided by the funds paid to them. ``3`` means every 1 EUR of funds came with 3 EUR
-    of partner revenue. ``None`` when no funds were paid in the window; the previous
-    value is the same window one quarter earlier.
+    partner-influenced revenue won by the partners paid funds in those quarters, from
+    each partner's first payment in them on (revenue won before the funds came is not
+    theirs to claim), divided by the funds paid to them. ``3`` means every 1 EUR of
+    funds came with 3 EUR of partner revenue: a revenue multiple, not a profit. ``None``
+    when no funds were paid in the window; the previous value is the same window one
+    quarter earlier.
 
     Raises:
         ValidationError: If ``quarter`` is not a Quarter.
