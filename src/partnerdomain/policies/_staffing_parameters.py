@@ -276,7 +276,8 @@ class StaffingParameters:
         band_factors: Revenue factor per performance band (top 3, middle 1, bottom
             0.25, ramping 0.5 by default); partners without a band count as middle.
         committed_bands: The bands whose partners count as committed: at the
-            make-or-break stage partner account managers take them.
+            make-or-break stage partner account managers take them (the top band by
+            default, the partners that show commitment and room to grow).
         triangle_roles: At the leadership stage, the role that manages each segment of
             the performance triangle.
         skill_groups: The skill group of each partner type: types in different groups
@@ -302,7 +303,7 @@ class StaffingParameters:
     weights: FrozenMap[PartnerType, Decimal] = attrs.field(factory=dict, converter=_as_weights)
     band_factors: FrozenMap[str, Decimal] = attrs.field(factory=dict, converter=_as_band_factors)
     committed_bands: frozenset[str] = attrs.field(
-        default=frozenset({PerformanceBand.TOP.value, PerformanceBand.MIDDLE.value}),
+        default=frozenset({PerformanceBand.TOP.value}),
         converter=_as_bands,
     )
     triangle_roles: FrozenMap[str, TeamRole] = attrs.field(
