@@ -592,3 +592,11 @@ def test_rendering_refuses_what_is_not_a_review_or_a_bad_count_by_name(demo_revi
         render_table(demo_review, width="wide")
     with pytest.raises(ValidationError, match=re.escape("write_json.indent")):
         render_json(demo_review, indent=-2)
+
+
+def test_a_bottom_band_crowded_by_ties_is_noted_and_a_plain_one_is_not(demo_review, small):
+    (note,) = [n for n in demo_review.notes if n.startswith("The bottom band holds")]
+    bottom = demo_review.bands.counts[PerformanceBand.BOTTOM]
+    assert f"holds {bottom} of 224 ranked partners" in note
+    assert "ties are never split" in note
+    assert not any(n.startswith("The bottom band") for n in quarterly_review(small, Q3).notes)

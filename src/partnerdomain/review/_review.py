@@ -18,6 +18,7 @@ from partnerdomain.policies import (
     Bands,
     EngagementLevel,
     OffboardingRecommendation,
+    PerformanceBand,
     Reason,
     StaffingPlan,
     Tiers,
@@ -290,6 +291,7 @@ def quarterly_review(
             f"No assessed partner has any {bands.metric} for {quarter}: the bands, the "
             "concentration and the risks that follow from them rank zeros."
         )
+    notes += _crowded_bottom(bands)
     staffing_policy = policies.staffing
     if staffing_policy is None:
         staffing_policy, note = default_staffing(portfolio, quarter)
@@ -392,6 +394,9 @@ def _managers(
     return tuple(out)
 
 
+#: How far past its target (a share of the ranked partners) the bottom band may grow by
+#: ties before the review notes it.
+_CROWDED = Decimal("0.05")
 _CLOSED = frozenset(stage for stage in OpportunityStage if stage.is_closed)
 
 
@@ -406,6 +411,24 @@ def check_rendering(where: str, review: object, **counts: object) -> None:
     for name, value in counts.items():
         if type(value) is not int or value < 0:
             raise ValidationError(where, name, value, "an int >= 0")
+
+
+def _crowded_bottom(bands: Bands) -> list[str]:
+    """Say so when ties make the bottom band much larger than its share."""
+    bottom = bands.members(PerformanceBand.BOTTOM)
+    target = bands.targets[PerformanceBand.BOTTOM]
+    ranked = len(bands) - len(bands.members(PerformanceBand.RAMPING))
+    if not ranked or len(bottom) - target <= ranked * _CROWDED:
+        return []
+    cut_off = bands.cut_offs["bottom"]
+    tied = sum(1 for pid in bottom if bands.value_of(pid) == cut_off)
+    note = (
+        f"The bottom band holds {len(bottom)} of {ranked} ranked partners "
+        f"({len(bottom) * 100 // ranked} %) against a target of {target}: {tied} of them "
+        f"are tied at {bands.metric} = {cut_off}, and ties are never split. The "
+        "perpetual-poor-performer recommendations rest on this band."
+    )
+    return [note]
 
 
 def _too_small_for_triangle(policies: ReviewPolicies, bands: Bands, notes: list[str]) -> bool:
