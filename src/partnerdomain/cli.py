@@ -678,12 +678,13 @@ def _review_and_write(args: argparse.Namespace, rules: RuleSet | None) -> Severi
             # notes a quarter that runs past it. An earlier day is the demo as it stood
             # then only if nothing in it happened later (see _settle_day).
             if as_of < portfolio.as_of:
-                portfolio = _settle_day(portfolio, as_of, args, fallback=portfolio.as_of)
+                portfolio = _settle_day(portfolio, as_of, args, ceiling=portfolio.as_of)
         else:
             # The command line may read the clock; the library never does.
-            quarter, as_of = _dates(args, date.today())  # noqa: DTZ011 - the user's local day
+            today = date.today()  # noqa: DTZ011 - the user's local day
+            quarter, as_of = _dates(args, today)
             portfolio = _load_files(args.files, args, as_of, progress)
-            portfolio = _settle_day(portfolio, as_of, args, fallback=None)
+            portfolio = _settle_day(portfolio, as_of, args, ceiling=today)
         progress.step(f"reviewing {len(portfolio.partners):,} partners")
         try:
             review = quarterly_review(portfolio, quarter, rules=rules)
@@ -698,31 +699,41 @@ def _review_and_write(args: argparse.Namespace, rules: RuleSet | None) -> Severi
 
 
 def _settle_day(
-    portfolio: Portfolio, as_of: date, args: argparse.Namespace, *, fallback: date | None
+    portfolio: Portfolio, as_of: date, args: argparse.Namespace, *, ceiling: date
 ) -> Portfolio:
     """The portfolio as of ``as_of``, if its data is a snapshot of that day.
 
     Data that records events after the day describes a later day: stages, tiers, open
     deals and managers are as they were then. A day given with ``--as-of`` is then a
-    usage error; a day taken from ``--quarter`` gives way to ``fallback`` (the demo's
-    own day) or else to the latest day the data records.
+    usage error. A day taken from ``--quarter`` gives way to the day the data
+    describes, its latest event, but never past ``ceiling`` (today, or the demo's own
+    day), and the command says so on standard error. A day that is today stays: later
+    events are planned or mistyped, and the review notes them.
     """
     import attrs  # noqa: PLC0415
 
     from partnerdomain.review._review import latest_recorded  # noqa: PLC0415
 
     latest = latest_recorded(portfolio)
-    if latest is None or latest[0] <= as_of:
-        return portfolio if portfolio.as_of == as_of else attrs.evolve(portfolio, as_of=as_of)
-    day, event = latest
-    if args.as_of is not None:
-        _fail(
-            USAGE,
-            f"the data records events after --as-of {as_of.isoformat()} (the latest: {event}), "
-            f"so it is not a snapshot of that day: give --as-of {day.isoformat()} or later "
-            "(with --quarter for an earlier quarter), or data exported as it stood then",
-        )
-    settled = fallback or day
+    settled = as_of
+    if latest is not None and latest[0] > as_of:
+        day, event = latest
+        if args.as_of is not None:
+            _fail(
+                USAGE,
+                f"the data records events after --as-of {as_of.isoformat()} (the latest: "
+                f"{event}), so it is not a snapshot of that day: give --as-of "
+                f"{day.isoformat()} or later (with --quarter for an earlier quarter), or "
+                "data exported as it stood then",
+            )
+        if args.quarter is not None:
+            settled = max(as_of, min(day, ceiling))
+            print(  # noqa: T201 - the command line's own notice
+                f"partnerdomain review: {args.quarter} reviewed as of {settled.isoformat()}, "
+                f"the day the data describes (its latest event: {event}); --as-of sets "
+                "another day",
+                file=sys.stderr,
+            )
     return portfolio if portfolio.as_of == settled else attrs.evolve(portfolio, as_of=settled)
 
 

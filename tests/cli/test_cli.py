@@ -448,3 +448,22 @@ def test_quarters_out_of_reach_and_currencies_are_usage_errors(arguments, needle
 def test_a_malformed_currency_for_files_is_a_usage_error(exported):
     done = run("review", exported, "--profile", "salesforce", "--currency", "euro")
     assert_clean_failure(done, 2, "'euro' is not an ISO 4217 currency code")
+
+
+def test_a_future_dated_record_never_moves_the_day_and_is_noted(tmp_path):
+    done = run("demo-data", "--partners", "30", "--seed", "3", "--output", tmp_path)
+    assert done.returncode == 0, done.stderr
+    with (tmp_path / "activities.jsonl").open("a", encoding="utf-8") as lines:
+        lines.write(
+            '{"id":"A-late","actor_id":"M-001","kind":"call","occurred_on":"2031-05-01",'
+            '"note":"","partner_id":"P-00001"}\n'
+        )
+    plain = run("review", tmp_path, "--format", "json")
+    assert plain.returncode == 0, plain.stderr
+    document = json.loads(plain.stdout)
+    assert document["as_of"] < "2031-01-01"
+    assert any("activity 'A-late', occurred_on 2031-05-01" in n for n in document["notes"])
+    past = run("review", tmp_path, "--quarter", "2026Q2", "--format", "json")
+    assert past.returncode == 0, past.stderr
+    assert "2026Q2 reviewed as of" in past.stderr
+    assert json.loads(past.stdout)["as_of"] < "2031-01-01"
