@@ -448,3 +448,26 @@ def test_a_rule_id_used_twice_names_where_each_rule_comes_from():
 
     with pytest.raises(ValidationError, match=r"a.toml and test_ruleset\..*in_code"):
         first | RuleSet([in_code])
+
+
+def test_decimal_failures_read_as_what_happened_and_a_rules_own_message_is_kept():
+    import decimal
+
+    from partnerdomain.rules._ruleset import describe_failure
+
+    def failure(compute):
+        try:
+            compute()
+        except (ArithmeticError, ValueError) as exc:
+            return describe_failure(exc)
+        raise AssertionError
+
+    def own():
+        raise decimal.InvalidOperation("weird amount on deal O-7")
+
+    assert failure(lambda: decimal.Decimal("n/a")) == "text that is not a number"
+    assert failure(own) == "InvalidOperation: weird amount on deal O-7"
+    infinite = decimal.Decimal("Infinity")
+    assert "infinity minus infinity" in failure(lambda: infinite - infinite)
+    # The pure-Python decimal raises the signal itself.
+    assert describe_failure(decimal.DivisionUndefined("0 / 0")) == "zero divided by zero"

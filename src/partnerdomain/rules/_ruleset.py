@@ -297,17 +297,27 @@ def _items(result: object) -> list[object]:
     return list(result)
 
 
+_SIGNALS: Final = (
+    (decimal.DivisionUndefined, "zero divided by zero"),
+    (decimal.DivisionByZero, "division by zero"),
+    (decimal.ConversionSyntax, "text that is not a number"),
+    (decimal.Overflow, "a number too large to compute"),
+)
+
+
 def describe_failure(exc: BaseException) -> str:
-    """An exception raised by a rule, in words: decimal's signals read as what happened."""
-    if isinstance(exc, decimal.DivisionByZero):
-        return "division by zero"
-    if isinstance(exc, decimal.InvalidOperation):
-        signals = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
-        if decimal.DivisionUndefined in signals:
-            return "zero divided by zero"
-        return "an undefined arithmetic operation (such as infinity minus infinity)"
-    if isinstance(exc, decimal.Overflow):
-        return "a number too large to compute"
+    """An exception raised by a rule, in words: decimal's signals read as what happened.
+
+    C's decimal raises with the list of signals as its argument, the pure-Python one
+    raises the signal itself; anything else (a rule's own message) keeps its text.
+    """
+    if isinstance(exc, decimal.DecimalException):
+        given = exc.args[0] if exc.args and isinstance(exc.args[0], list) else [type(exc)]
+        for signal, words in _SIGNALS:
+            if any(isinstance(s, type) and issubclass(s, signal) for s in given):
+                return words
+        if given == [decimal.InvalidOperation] and isinstance(exc.args[0], list):
+            return "an operation numbers cannot do (infinity minus infinity, a too large rounding)"
     return f"{type(exc).__name__}: {exc}"
 
 
