@@ -96,15 +96,16 @@ def _quarter(text: str) -> Quarter:
 def _currency(text: str) -> str:
     from partnerdomain.model import ISO_4217_CURRENCIES  # noqa: PLC0415 - keep --help light
 
-    if text not in ISO_4217_CURRENCIES:
+    code = text.strip().upper()
+    if code not in ISO_4217_CURRENCIES:
         msg = f"{text!r} is not an ISO 4217 currency code like EUR"
         raise argparse.ArgumentTypeError(msg)
-    return text
+    return code
 
 
 #: The years a review can reach: it reads two years back (growth over the four quarters
-#: before a four-quarter window) and one quarter ahead.
-_FIRST_YEAR, _LAST_YEAR = 3, 9998
+#: before a four-quarter window).
+_FIRST_YEAR, _LAST_YEAR = 3, 9999
 
 
 def _day(text: str) -> date:
@@ -590,8 +591,8 @@ def _dates(args: argparse.Namespace, default_day: date) -> tuple[Quarter, date]:
     if not _FIRST_YEAR <= quarter.year <= _LAST_YEAR:
         _fail(
             USAGE,
-            f"{quarter} cannot be reviewed: a review reads two years back and a quarter "
-            f"ahead, so its quarter runs from {_FIRST_YEAR:04d}Q1 to {_LAST_YEAR}Q4",
+            f"{quarter} cannot be reviewed: a review reads two years back, so its quarter "
+            f"runs from {_FIRST_YEAR:04d}Q1 to {_LAST_YEAR}Q4",
         )
     return quarter, as_of
 
@@ -639,7 +640,7 @@ def _review(args: argparse.Namespace) -> int:
     if args.demo and args.profile is not None:
         _fail(USAGE, "--profile tells how FILES name their fields; --demo reads no files")
     if args.demo and args.currency is not None:
-        _fail(USAGE, "--currency sets the currency of FILES' amounts; the demo's are in EUR")
+        _fail(USAGE, "--currency is the reporting currency of FILES; the demo's is EUR")
     if args.profile is None:
         args.profile = "generic"
     if args.format is None:

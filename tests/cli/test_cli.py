@@ -434,11 +434,11 @@ class TestTheSnapshotDay:
 @pytest.mark.parametrize(
     ("arguments", "needle"),
     [
-        (["--quarter", "9999Q4"], "9999Q4 cannot be reviewed"),
-        (["--quarter", "0002Q2"], "its quarter runs from 0003Q1 to 9998Q4"),
+        (["--quarter", "0002Q2"], "its quarter runs from 0003Q1 to 9999Q4"),
         (["--as-of", "0001-05-01"], "0001Q2 cannot be reviewed"),
-        (["--currency", "USD"], "the demo's are in EUR"),
-        (["--currency", "eur"], "'eur' is not an ISO 4217 currency code"),
+        (["--currency", "USD"], "the demo's is EUR"),
+        (["--currency", "eur"], "the demo's is EUR"),
+        (["--currency", "euro"], "'euro' is not an ISO 4217 currency code"),
     ],
 )
 def test_quarters_out_of_reach_and_currencies_are_usage_errors(arguments, needle):
@@ -467,3 +467,9 @@ def test_a_future_dated_record_never_moves_the_day_and_is_noted(tmp_path):
     assert past.returncode == 0, past.stderr
     assert "2026Q2 reviewed as of" in past.stderr
     assert json.loads(past.stdout)["as_of"] < "2031-01-01"
+
+
+def test_the_last_quarter_of_the_calendar_can_be_reviewed():
+    done = run("review", "--demo", "--quarter", "9999Q4", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["quarter"] == "9999Q4"

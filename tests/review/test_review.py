@@ -428,7 +428,11 @@ def test_a_quarter_past_the_snapshot_or_without_revenue_is_noted(demo):
 
 def test_data_recording_events_after_the_snapshot_day_is_noted_with_the_latest(demo):
     earlier = quarterly_review(attrs.evolve(demo, as_of=date(2026, 8, 15)), Q3)
-    (note,) = [n for n in earlier.notes if "snapshot" in n]
+    note, running = [n for n in earlier.notes if "snapshot" in n]
+    assert running == (
+        "2026Q3 runs past the portfolio's snapshot of 2026-08-15: the review covers the "
+        "quarter up to that day only."
+    )
     assert note.startswith("The data records events after the portfolio's snapshot day")
     assert "(the latest: opportunity 'O-0000289', registered_on 2026-09-30)" in note
     assert "as of 2026-09-30 or later" in note
@@ -580,7 +584,7 @@ def test_a_one_partner_program_reads_in_the_singular():
 
 
 def test_rendering_refuses_what_is_not_a_review_or_a_bad_count_by_name(demo_review):
-    with pytest.raises(ValidationError, match=re.escape("write_json.review: expected a Review")):
+    with pytest.raises(ValidationError, match=re.escape("render_json.review: expected a Review")):
         render_json("nope")
     with pytest.raises(ValidationError, match=re.escape("review_data.review")):
         review_data({"quarter": "2026Q3"})
@@ -590,8 +594,10 @@ def test_rendering_refuses_what_is_not_a_review_or_a_bad_count_by_name(demo_revi
         render_markdown(demo_review, limit=-1)
     with pytest.raises(ValidationError, match=re.escape("render_table.width")):
         render_table(demo_review, width="wide")
-    with pytest.raises(ValidationError, match=re.escape("write_json.indent")):
+    with pytest.raises(ValidationError, match=re.escape("render_json.indent")):
         render_json(demo_review, indent=-2)
+    with pytest.raises(ValidationError, match=re.escape("write_json.review")):
+        write_json(None, io.StringIO())
 
 
 def test_a_bottom_band_crowded_by_ties_is_noted_and_a_plain_one_is_not(demo_review, small):

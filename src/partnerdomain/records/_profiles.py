@@ -107,7 +107,7 @@ class Profile:
         Whole numbers are digit strings, lists ``;``-separated, the onboarding checklist
         JSON text, amounts decimal strings; an empty string is an absent value. Records
         are flat, one column per field: fields a CRM's API nests (HubSpot's
-        ``properties``) are columns of their own, as the CRM's CSV exports give them.
+        ``properties``) are columns of their own, under their internal names.
         """
         changes: dict[str, Any] = {
             "textual": True,

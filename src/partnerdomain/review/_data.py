@@ -556,6 +556,7 @@ def render_json(review: Review, *, partners: bool = True, indent: int | None = 2
         partners: Whether to include one row per partner, with reasons.
         indent: Indentation; ``None`` for one line without spaces.
     """
+    _check("render_json", review, indent)
     out = io.StringIO()
     write_json(review, out, partners=partners, indent=indent)
     return out.getvalue()

@@ -491,7 +491,7 @@ def _snapshot_notes(portfolio: Portfolio, quarter: Quarter) -> list[str]:
     as_of = portfolio.as_of
     latest = latest_recorded(portfolio)
     if latest is not None and latest[0] > as_of:
-        return [
+        notes = [
             (
                 f"The data records events after the portfolio's snapshot day of "
                 f"{as_of.isoformat()} (the latest: {latest[1]}): stages, tiers, open deals "
@@ -500,6 +500,12 @@ def _snapshot_notes(portfolio: Portfolio, quarter: Quarter) -> list[str]:
                 f"or later, or data exported as it stood on {as_of.isoformat()}."
             )
         ]
+        if quarter.last_day > as_of:
+            notes.append(
+                f"{quarter} runs past the portfolio's snapshot of {as_of.isoformat()}: the "
+                "review covers the quarter up to that day only."
+            )
+        return notes
     if quarter.first_day > as_of:
         return [
             (
@@ -585,7 +591,7 @@ def _evaluate_rules(
             known.evaluate(partner) for partner in sorted(portfolio.partners, key=lambda p: p.id)
         ]
     if rules.applying_to("opportunity"):
-        # A deal's rules see its partner's band, segment, tier and engagement.
+        # A deal's rules see its partner's band, triangle and engagement (and tier).
         evaluations += [
             rules.evaluate(opp, context=known.known_of(opp.partner_id))
             for opp in sorted(portfolio.opportunities, key=lambda o: o.id)
