@@ -41,6 +41,7 @@ from partnerdomain.review import (
     write_json,
 )
 from partnerdomain.review._data import _compact_encoder, reason_data
+from partnerdomain.review._policies import default_staffing
 from partnerdomain.review._review import latest_recorded
 from partnerdomain.review._view import sections
 from partnerdomain.rules import RuleSet, Severity, flag, parse_rules, recommend, rule
@@ -496,6 +497,13 @@ def test_the_triangle_applies_at_scale_and_a_smaller_programs_middle_is_fully_en
     forced = quarterly_review(portfolio, Q3, policies=ReviewPolicies(triangle_at=0))
     assert forced.triangle is not None
     assert not any("performance triangle" in n for n in forced.notes)
+    # Without triangle_at, the staffing policy's leadership stage decides.
+    staffing, _ = default_staffing(portfolio, Q3)
+    earlier = attrs.evolve(staffing, parameters=attrs.evolve(staffing.parameters, leadership_at=50))
+    led = quarterly_review(portfolio, Q3, policies=ReviewPolicies(staffing=earlier))
+    assert led.triangle is not None
+    assert led.staffing is not None
+    assert str(led.staffing.next_structure).startswith("leadership")
 
 
 def test_arguments_of_the_wrong_kind_are_refused_by_name(small):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -117,12 +117,8 @@ def _check_instance(kind: type, expected: str) -> Callable[[Any, Any, Any], None
 
 
 def _check_count(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if type(value) is not int or value < 0:
-        raise ValidationError("ReviewPolicies", attribute.name, value, "an int >= 0")
-
-
-#: The staffing plan's leadership stage: partners in the program.
-_LEADERSHIP_AT = cast("int", attrs.fields(StaffingParameters).leadership_at.default)
+    if value is not None and (type(value) is not int or value < 0):
+        raise ValidationError("ReviewPolicies", attribute.name, value, "an int >= 0 or None")
 
 
 @attrs.frozen(kw_only=True)
@@ -135,11 +131,12 @@ class ReviewPolicies:
     Args:
         bands: Top, middle, bottom and ramping partners.
         triangle: The performance triangle; ``None`` for a program without one.
-        triangle_at: Partners in the program from which the triangle is applied (250 by
-            default, the staffing plan's leadership stage: the triangle belongs to
-            programs of hundreds of partners or more). A smaller program is reviewed
-            without it, so that its middle performers get full engagement, and the
-            review notes it; 0 applies the triangle at any size.
+        triangle_at: Partners in the program from which the triangle is applied; by
+            default (``None``) the staffing policy's leadership stage
+            (``StaffingParameters.leadership_at``, 250 unless set): the triangle
+            belongs to programs of hundreds of partners or more. A smaller program is
+            reviewed without it, so that its middle performers get full engagement,
+            and the review notes it; 0 applies the triangle at any size.
         tiers: Program tiers with progress; ``None`` for a program without tiers.
         perpetual: Who has been a bottom performer for too long.
         allocation: Engagement levels, new assignments and hours per manager.
@@ -158,7 +155,7 @@ class ReviewPolicies:
         factory=PerformanceTriangle,
         validator=_check_instance(PerformanceTriangle, "a PerformanceTriangle or None"),
     )
-    triangle_at: int = attrs.field(default=_LEADERSHIP_AT, validator=_check_count)
+    triangle_at: int | None = attrs.field(default=None, validator=_check_count)
     tiers: ThresholdTiers | None = attrs.field(
         default=DEFAULT_TIERS, validator=_check_instance(ThresholdTiers, "ThresholdTiers or None")
     )

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
     from partnerdomain.model import Partner
+    from partnerdomain.policies import StaffingPolicy
     from partnerdomain.rules import Evaluation
 
 __all__ = [
@@ -261,9 +262,15 @@ def quarterly_review(
     offboarding = policies.perpetual.find([*history, bands])
     if known is not None:
         known.add("band", lambda pid: str(bands.band_of(pid)) if pid in bands else None)
+    staffing_policy, staffing_note = (
+        (policies.staffing, None)
+        if policies.staffing is not None
+        else default_staffing(portfolio, quarter)
+    )
     triangle = (
         None
-        if policies.triangle is None or _too_small_for_triangle(policies, bands, notes)
+        if policies.triangle is None
+        or _too_small_for_triangle(policies, staffing_policy, bands, notes, rules=known)
         else policies.triangle.assess(portfolio, quarter, rules=known)
     )
     if known is not None and triangle is not None:
@@ -292,10 +299,8 @@ def quarterly_review(
             "concentration and the risks that follow from them rank zeros."
         )
     notes += _crowded_bottom(bands)
-    staffing_policy = policies.staffing
-    if staffing_policy is None:
-        staffing_policy, note = default_staffing(portfolio, quarter)
-        notes.append(note)
+    if staffing_note is not None:
+        notes.append(staffing_note)
     staffing = staffing_policy.plan(portfolio, quarter=quarter, bands=bands, triangle=triangle)
 
     risks = find_risks(
@@ -397,6 +402,8 @@ def _managers(
 #: How far past its target (a share of the ranked partners) the bottom band may grow by
 #: ties before the review notes it.
 _CROWDED = Decimal("0.05")
+#: The staffing plan's default leadership stage, for a staffing policy without one.
+_LEADERSHIP_AT = 250
 _CLOSED = frozenset(stage for stage in OpportunityStage if stage.is_closed)
 
 
@@ -431,16 +438,33 @@ def _crowded_bottom(bands: Bands) -> list[str]:
     return [note]
 
 
-def _too_small_for_triangle(policies: ReviewPolicies, bands: Bands, notes: list[str]) -> bool:
-    """Say whether the program is too small for the triangle, noting it if so."""
+def _too_small_for_triangle(
+    policies: ReviewPolicies,
+    staffing: StaffingPolicy,
+    bands: Bands,
+    notes: list[str],
+    *,
+    rules: _RulesInReview | None,
+) -> bool:
+    """Say whether the program is too small for the triangle, noting it if so.
+
+    The size is ``ReviewPolicies.triangle_at``, or else the staffing policy's leadership
+    stage (``parameters.leadership_at``), so that the two parts of a review agree.
+    """
+    threshold = policies.triangle_at
+    source = "ReviewPolicies.triangle_at"
+    if threshold is None:
+        parameters = getattr(staffing, "parameters", None)
+        threshold = getattr(parameters, "leadership_at", _LEADERSHIP_AT)
+        source = "the staffing plan's leadership stage"
     in_program = len(bands)
-    if in_program >= policies.triangle_at:
+    if not isinstance(threshold, int) or in_program >= threshold:
         return False
+    skipped = "" if rules is None else "; rules overriding the triangle do not apply either"
     notes.append(
         f"performance triangle: not applied, {in_program} partner(s) in the program and it "
-        f"applies from {policies.triangle_at} (ReviewPolicies.triangle_at): the triangle "
-        "belongs to programs of hundreds of partners, so middle performers keep full "
-        "engagement"
+        f"applies from {threshold} ({source}): the triangle belongs to programs of hundreds "
+        f"of partners, so middle performers keep full engagement{skipped}"
     )
     return True
 
