@@ -155,6 +155,19 @@ class TestEngagement:
         assert "P-10" not in {a.partner_id for a in allocation.assignments}
         assert {u.partner_id: u.code for u in allocation.unplaced}["P-10"] == "disengaged"
 
+    def test_a_top_partner_being_offboarded_keeps_deal_support_for_a_large_open_deal(self):
+        leaving = partner("P-19", stage=PartnerStage.OFFBOARDING, stage_since=date(2026, 9, 1))
+        big = opportunity("O-big", "P-19", 250_000, OpportunityStage.NEGOTIATION)
+        base = program(extra_opportunities=[big])
+        portfolio = attrs.evolve(
+            base, partners=[leaving if p.id == "P-19" else p for p in base.partners]
+        )
+        bands = RelativeBands().assess(portfolio, Q)
+        allocation = EngagementAllocation().allocate(portfolio, Q, bands=bands)
+        placement = allocation.engagements["P-19"]
+        assert placement.value is EngagementLevel.DEAL_SUPPORT
+        assert "being offboarded, with a large open deal" in placement.reasons[0].text
+
     def test_new_partners_get_ramp_support(self):
         portfolio = program(extra_partners=[partner("P-new", joined_on=date(2026, 7, 1))])
         bands = RelativeBands().assess(portfolio, Q)

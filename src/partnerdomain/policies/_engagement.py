@@ -66,8 +66,10 @@ def choose_engagement(  # noqa: PLR0913 - every input of the decision, named
 ) -> tuple[EngagementLevel, Reason]:
     """Choose a partner's engagement level; the first matching rule of this list wins.
 
-    1. a partner being offboarded (``leaving``): disengage, its time goes to the
-       offboarding itself (settling what is owed, recording why it ended);
+    1. a partner being offboarded (``leaving``): deal support if it is a top performer
+       with an open deal at or above the threshold, else disengage (no growth time;
+       what is left is the offboarding itself: settling what is owed, recording why
+       it ended);
     2. a perpetual poor performer: disengage;
     3. ramping: ramp support;
     4. top band with an open deal at or above the threshold: deal support;
@@ -108,7 +110,7 @@ def choose_engagement(  # noqa: PLR0913 - every input of the decision, named
     return level, reason
 
 
-def _decide(  # noqa: PLR0911 - one return per rule of the documented list
+def _decide(  # noqa: PLR0911, C901 - one return per rule of the documented list
     band: PerformanceBand,
     segment: TriangleSegment | None,
     *,
@@ -117,6 +119,8 @@ def _decide(  # noqa: PLR0911 - one return per rule of the documented list
     leaving: bool,
 ) -> tuple[EngagementLevel, str]:
     if leaving:
+        if band is PerformanceBand.TOP and big_deal:
+            return EngagementLevel.DEAL_SUPPORT, "being offboarded, with a large open deal to close"
         return EngagementLevel.DISENGAGE, "being offboarded; no growth time, only the offboarding"
     if perpetual_poor:
         return EngagementLevel.DISENGAGE, "a perpetual poor performer; recommend offboarding"
