@@ -614,3 +614,20 @@ def test_a_bottom_band_crowded_by_ties_is_noted_and_a_plain_one_is_not(demo_revi
     assert f"holds {bottom} of 224 ranked partners" in note
     assert "ties are never split" in note
     assert not any(n.startswith("The bottom band") for n in quarterly_review(small, Q3).notes)
+
+
+def test_the_crowded_bottom_note_counts_the_policys_band_not_the_rules_moves(demo):
+    rules = parse_rules(
+        """
+        [[rules]]
+        id = "resellers-down"
+        applies_to = "partner"
+        when = 'partner_type == "reseller"'
+        override = { target = "band", value = "bottom", reason = "resellers are bottom" }
+        """
+    )
+    review = quarterly_review(demo, Q3, rules=rules)
+    policy_bottom = review.bands.members_before_overrides(PerformanceBand.BOTTOM)
+    assert len(review.bands.members(PerformanceBand.BOTTOM)) > len(policy_bottom)
+    (note,) = [n for n in review.notes if n.startswith("The bottom band holds")]
+    assert f"holds {len(policy_bottom)} of 224 ranked partners" in note

@@ -178,13 +178,19 @@ class Bands:
             return None
         return self._ranking.ranks[self._position(partner_id)]
 
+    def members_before_overrides(self, band: PerformanceBand) -> tuple[str, ...]:
+        """Return the partners the policy itself put in ``band``, best first.
+
+        The organisation's rules may have moved some of them (see :meth:`members`).
+        """
+        if band is PerformanceBand.RAMPING:
+            return tuple(self._ramping)
+        start, end = self._ranking.span(_ORDER.index(band))
+        return tuple(self._ranking.ids[start:end])
+
     def members(self, band: PerformanceBand) -> tuple[str, ...]:
         """Return the partners in ``band`` (after overrides), best first."""
-        if band is PerformanceBand.RAMPING:
-            base: tuple[str, ...] = tuple(self._ramping)
-        else:
-            start, end = self._ranking.span(_ORDER.index(band))
-            base = tuple(self._ranking.ids[start:end])
+        base = self.members_before_overrides(band)
         if not self._overrides:
             return base
         kept = [p for p in base if p not in self._overrides]

@@ -421,13 +421,16 @@ def check_rendering(where: str, review: object, **counts: object) -> None:
 
 
 def _crowded_bottom(bands: Bands) -> list[str]:
-    """Say so when ties make the bottom band much larger than its share."""
-    bottom = bands.members(PerformanceBand.BOTTOM)
+    """Say so when ties make the bottom band much larger than its share.
+
+    The policy's own band, before the organisation's rules moved anyone: what ties did.
+    """
+    bottom = bands.members_before_overrides(PerformanceBand.BOTTOM)
     target = bands.targets[PerformanceBand.BOTTOM]
-    ranked = len(bands) - len(bands.members(PerformanceBand.RAMPING))
-    if not ranked or len(bottom) - target <= ranked * _CROWDED:
-        return []
+    ranked = len(bands) - len(bands.members_before_overrides(PerformanceBand.RAMPING))
     cut_off = bands.cut_offs["bottom"]
+    if not ranked or cut_off is None or len(bottom) - target <= ranked * _CROWDED:
+        return []
     tied = sum(1 for pid in bottom if bands.value_of(pid) == cut_off)
     note = (
         f"The bottom band holds {len(bottom)} of {ranked} ranked partners "
