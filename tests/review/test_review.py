@@ -25,7 +25,7 @@ from partnerdomain import (
 )
 from partnerdomain.demo import DemoSpec, generate_portfolio
 from partnerdomain.exceptions import ValidationError
-from partnerdomain.model import DealSource, TeamRole
+from partnerdomain.model import Capacity, DealSource, TeamRole
 from partnerdomain.policies import EngagementLevel, PerformanceBand, RelativeBands
 from partnerdomain.review import (
     SCHEMA_VERSION,
@@ -631,3 +631,37 @@ def test_the_crowded_bottom_note_counts_the_policys_band_not_the_rules_moves(dem
     assert len(review.bands.members(PerformanceBand.BOTTOM)) > len(policy_bottom)
     (note,) = [n for n in review.notes if n.startswith("The bottom band holds")]
     assert f"holds {len(policy_bottom)} of 224 ranked partners" in note
+
+
+def test_a_managers_unrecorded_capacity_is_the_staffing_policys_in_both_parts_of_a_review():
+    partners = [
+        Partner(
+            id=f"P-{i}",
+            name="x",
+            partner_type=PartnerType.RESELLER,
+            stage=PartnerStage.ACTIVE,
+            stage_since=date(2026, 8, 1),
+            joined_on=date(2026, 8, 1),  # ramping: not disengaged for selling nothing
+        )
+        for i in range(5)
+    ]
+    portfolio = Portfolio(
+        as_of=AS_OF,
+        currency="EUR",
+        partners=partners,
+        managers=[PartnerManager(id="M-1", name="D")],
+    )
+    assert len(quarterly_review(portfolio, Q3).allocation.assignments) == 5
+    staffing, _ = default_staffing(portfolio, Q3)
+    small = attrs.evolve(
+        staffing,
+        parameters=attrs.evolve(
+            staffing.parameters,
+            capacity={TeamRole.PARTNER_MANAGER: Capacity(recruit=12, ramp=12, manage=4)},
+        ),
+    )
+    review = quarterly_review(portfolio, Q3, policies=ReviewPolicies(staffing=small))
+    assert len(review.allocation.assignments) == 4
+    assert [u.code for u in review.allocation.unplaced] == ["no_capacity"]
+    (load,) = review.staffing.loads
+    assert load.capacity.manage == 4

@@ -293,7 +293,14 @@ def _threshold(value: Money | Decimal | int) -> Money | Decimal:
     return Decimal(value)
 
 
-def _as_role_capacity(value: Mapping[TeamRole, int]) -> FrozenMap[TeamRole, int]:
+_DEFAULT_ROLE_CAPACITY: FrozenMap[TeamRole, int] = FrozenMap(
+    {role: c.manage for role, c in STAFFING_CAPACITY.items()}
+)
+
+
+def _as_role_capacity(value: Mapping[TeamRole, int] | None) -> FrozenMap[TeamRole, int] | None:
+    if value is None:
+        return None
     if not isinstance(value, Mapping):
         raise ValidationError("EngagementAllocation", "role_capacity", value, "a mapping")
     capacity = {role: c.manage for role, c in STAFFING_CAPACITY.items()}
@@ -378,9 +385,11 @@ class EngagementAllocation:
             partner manager, then a partner account manager; inside support for
             channel support. Disengaged partners are never assigned.
         role_capacity: Partners a manager of each role manages at once when their own
-            capacity is not recorded (all zero); roles not named keep the staffing
-            plan's defaults (``STAFFING_CAPACITY``: 30 for a partner manager, 50 for a
-            partner success manager, ...).
+            capacity is not recorded (all zero, the model's default); roles not named
+            keep the staffing plan's defaults (``STAFFING_CAPACITY``: 30 for a partner
+            manager, 50 for a partner success manager, ...). ``None`` (the default)
+            takes the defaults; within a review, the staffing policy's own capacities
+            (``StaffingParameters.capacity``, counted here in partners).
 
     Raises:
         ValidationError: If a parameter is out of range.
@@ -397,7 +406,9 @@ class EngagementAllocation:
     level_roles: FrozenMap[EngagementLevel, tuple[TeamRole, ...]] = attrs.field(
         factory=lambda: FrozenMap(DEFAULT_LEVEL_ROLES), converter=_as_level_roles
     )
-    role_capacity: FrozenMap[TeamRole, int] = attrs.field(factory=dict, converter=_as_role_capacity)
+    role_capacity: FrozenMap[TeamRole, int] | None = attrs.field(
+        default=None, converter=_as_role_capacity
+    )
 
     def capacity_of(self, manager: PartnerManager) -> int:
         """How many partners ``manager`` can manage at once: their own capacity, if recorded.
@@ -408,7 +419,12 @@ class EngagementAllocation:
         own = manager.capacity
         if own.recruit or own.ramp or own.manage:
             return own.manage
-        return self.role_capacity.get(manager.role, 0)
+        return self._role_capacity.get(manager.role, 0)
+
+    @property
+    def _role_capacity(self) -> FrozenMap[TeamRole, int]:
+        given = self.role_capacity
+        return _DEFAULT_ROLE_CAPACITY if given is None else given
 
     @property
     def name(self) -> str:
@@ -430,7 +446,7 @@ class EngagementAllocation:
                 "level_roles": FrozenMap(
                     (k.value, tuple(r.value for r in v)) for k, v in self.level_roles.items()
                 ),
-                "role_capacity": FrozenMap((k.value, v) for k, v in self.role_capacity.items()),
+                "role_capacity": FrozenMap((k.value, v) for k, v in self._role_capacity.items()),
             }
         )
 

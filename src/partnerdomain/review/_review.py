@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
@@ -11,11 +12,12 @@ import attrs
 
 from partnerdomain.exceptions import RuleError, ValidationError
 from partnerdomain.metrics import ProgramMetrics, program_metrics
-from partnerdomain.model import FrozenMap, OpportunityStage, Portfolio, Quarter
+from partnerdomain.model import Capacity, FrozenMap, OpportunityStage, Portfolio, Quarter
 from partnerdomain.model._portfolio import derived
 from partnerdomain.policies import (
     Allocation,
     Bands,
+    EngagementAllocation,
     EngagementLevel,
     OffboardingRecommendation,
     PerformanceBand,
@@ -29,10 +31,10 @@ from partnerdomain.review._risks import POLICY, Risk, RiskKind, find_risks
 from partnerdomain.rules import Decision, RuleSet, Severity
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable
 
     from partnerdomain.model import Partner
-    from partnerdomain.policies import StaffingPolicy
+    from partnerdomain.policies import AllocationPolicy, StaffingPolicy
     from partnerdomain.rules import Evaluation
 
 __all__ = [
@@ -284,7 +286,7 @@ def quarterly_review(
     if known is not None and tiers is not None:
         tiered = tiers
         known.add("tier", lambda pid: tiered.tier_of(pid) if pid in tiered else None)
-    allocation = policies.allocation.allocate(
+    allocation = _with_staffing_capacity(policies.allocation, staffing_policy).allocate(
         portfolio,
         quarter,
         bands=bands,
@@ -439,6 +441,25 @@ def _crowded_bottom(bands: Bands) -> list[str]:
         "perpetual-poor-performer recommendations rest on this band."
     )
     return [note]
+
+
+def _with_staffing_capacity(
+    allocation: AllocationPolicy, staffing: StaffingPolicy
+) -> AllocationPolicy:
+    """The allocation, with the staffing policy's capacities unless it was given its own.
+
+    So that a manager without a recorded capacity has room for as many partners in
+    both parts of one review.
+    """
+    capacity = getattr(getattr(staffing, "parameters", None), "capacity", None)
+    if (
+        not isinstance(allocation, EngagementAllocation)
+        or allocation.role_capacity is not None
+        or not isinstance(capacity, Mapping)
+    ):
+        return allocation
+    manage = {role: c.manage for role, c in capacity.items() if isinstance(c, Capacity)}
+    return attrs.evolve(allocation, role_capacity=manage)
 
 
 def _too_small_for_triangle(
