@@ -450,3 +450,9 @@ class TestParameters:
         with_none = {p.id: as_members[p.id] for p in rest} | {first.id: None}
         without = {p.id: as_members[p.id] for p in rest}
         assert plan_of(portfolio, bands=with_none) == plan_of(portfolio, bands=without)
+
+
+def test_committed_partners_are_the_top_band_by_default():
+    # About the fifth of a program the forecast's committed_share assumes; the middle
+    # stays with its partner managers.
+    assert params().committed_bands == frozenset({"top"})

@@ -665,3 +665,12 @@ def test_a_managers_unrecorded_capacity_is_the_staffing_policys_in_both_parts_of
     assert [u.code for u in review.allocation.unplaced] == ["no_capacity"]
     (load,) = review.staffing.loads
     assert load.capacity.manage == 4
+
+
+def test_the_engagement_tables_caption_stands_just_before_it(demo_review):
+    lines = render_markdown(demo_review).splitlines()
+    at = lines.index("| Engagement level | Partners | Hours | Hours per partner |")
+    assert lines[at - 2].startswith("Per engagement level: its partners")
+    table = render_table(demo_review, width=200).splitlines()
+    caption = next(i for i, line in enumerate(table) if line.startswith("Per engagement level"))
+    assert "Engagement level" in table[caption + 1]
