@@ -482,25 +482,11 @@ def test_the_matcher_chooses_as_the_plain_search_does(managers, partners_):
         assert load == expected_load
 
 
-def _unmanaged(n):
-    return [
-        Partner(
-            id=f"P-{i:02d}",
-            name="x",
-            partner_type=PartnerType.RESELLER,
-            stage=PartnerStage.ACTIVE,
-            stage_since=date(2024, 1, 1),
-            joined_on=date(2024, 1, 1),
-        )
-        for i in range(n)
-    ]
-
-
 def test_a_manager_without_a_recorded_capacity_has_their_roles_as_in_the_staffing_plan():
     portfolio = Portfolio(
         as_of=date(2026, 9, 30),
         currency="EUR",
-        partners=_unmanaged(3),
+        partners=[partner(f"P-{i:02d}", manager=None) for i in range(3)],
         managers=[PartnerManager(id="M-1", name="Dana")],
     )
     quarter = Quarter(2026, 3)
