@@ -303,7 +303,7 @@ def _as_role_capacity(value: Mapping[TeamRole, int] | None) -> FrozenMap[TeamRol
         return None
     if not isinstance(value, Mapping):
         raise ValidationError("EngagementAllocation", "role_capacity", value, "a mapping")
-    capacity = {role: c.manage for role, c in STAFFING_CAPACITY.items()}
+    capacity = dict(_DEFAULT_ROLE_CAPACITY)
     for role, places in value.items():
         if not isinstance(role, TeamRole):
             raise ValidationError("EngagementAllocation", "role_capacity", role, "TeamRole keys")

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -22,6 +22,7 @@ from partnerdomain.policies import (
     OffboardingRecommendation,
     PerformanceBand,
     Reason,
+    StaffingParameters,
     StaffingPlan,
     Tiers,
     Triangle,
@@ -405,7 +406,7 @@ def _managers(
 #: ties before the review notes it.
 _CROWDED = Decimal("0.05")
 #: The staffing plan's default leadership stage, for a staffing policy without one.
-_LEADERSHIP_AT = 250
+_LEADERSHIP_AT = cast("int", attrs.fields(StaffingParameters).leadership_at.default)
 _CLOSED = frozenset(stage for stage in OpportunityStage if stage.is_closed)
 
 
