@@ -406,6 +406,10 @@ class TestTheSnapshotDay:
         document = json.loads(done.stdout)
         assert (document["quarter"], document["as_of"]) == ("2026Q2", "2026-09-30")
         assert not any("records events after" in n for n in document["notes"])
+        assert any(
+            n.startswith("2026Q2 ended before the portfolio's snapshot of 2026-09-30")
+            for n in document["notes"]
+        )
 
     def test_an_as_of_day_the_data_has_events_after_is_a_usage_error(self):
         done = run("review", "--demo", "--quarter", "2026Q3", "--as-of", "2026-01-01")

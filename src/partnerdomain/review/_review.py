@@ -570,6 +570,15 @@ def _snapshot_notes(portfolio: Portfolio, quarter: Quarter) -> list[str]:
                 "review covers the quarter up to that day only."
             )
         ]
+    if quarter.last_day < as_of:
+        return [
+            (
+                f"{quarter} ended before the portfolio's snapshot of {as_of.isoformat()}: "
+                "revenue, deals and bands are counted for the quarter, but partners' "
+                "stages, open deals, promises and the team are read as they stood on "
+                f"{as_of.isoformat()}, not at the quarter's end."
+            )
+        ]
     return []
 
 
