@@ -6,7 +6,8 @@ import functools
 import heapq
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_DOWN, Decimal
-from typing import TYPE_CHECKING, Protocol
+from enum import Enum
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import attrs
 
@@ -35,7 +36,7 @@ from partnerdomain.policies._staffing_parameters import STAFFING_CAPACITY
 from partnerdomain.policies._triangle import TriangleSegment
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Callable, Collection
 
     from partnerdomain.model import PartnerType
     from partnerdomain.policies._triangle import Triangle
@@ -248,23 +249,48 @@ def _amount(value: object) -> Decimal | None:
     return number if number.is_finite() and number >= 0 else None
 
 
+_NAME = "EngagementAllocation"
+K = TypeVar("K", bound=Enum)
+V = TypeVar("V")
+
+
+def _over_defaults(  # noqa: PLR0913 - the parts of one keyed parameter
+    field: str,
+    value: object,
+    *,
+    defaults: Mapping[K, V],
+    key_type: type[K],
+    convert: Callable[[object], V | None],
+    expected: str,
+) -> dict[K, V]:
+    """A keyed parameter merged over its defaults, each key and value checked by name.
+
+    ``convert`` gives the value to keep, or ``None`` for one that is refused.
+    """
+    if not isinstance(value, Mapping):
+        raise ValidationError(_NAME, field, value, "a mapping")
+    merged = dict(defaults)
+    for key, given in value.items():
+        if not isinstance(key, key_type):
+            raise ValidationError(_NAME, field, key, f"{key_type.__name__} keys")
+        converted = convert(given)
+        if converted is None:
+            raise ValidationError(_NAME, f"{field}[{key.value}]", given, expected)
+        merged[key] = converted
+    return merged
+
+
 def _as_weights(
     value: Mapping[EngagementLevel, Decimal | int],
 ) -> FrozenMap[EngagementLevel, Decimal]:
-    if not isinstance(value, Mapping):
-        raise ValidationError("EngagementAllocation", "weights", value, "a mapping")
-    weights = dict(DEFAULT_WEIGHTS)
-    for level, weight in value.items():
-        if not isinstance(level, EngagementLevel):
-            raise ValidationError("EngagementAllocation", "weights", level, "EngagementLevel keys")
-        if _amount(weight) is None:
-            raise ValidationError(
-                "EngagementAllocation",
-                f"weights[{level.value}]",
-                weight,
-                "a weight of zero or more (a Decimal or int)",
-            )
-        weights[level] = Decimal(weight)
+    weights = _over_defaults(
+        "weights",
+        value,
+        defaults=DEFAULT_WEIGHTS,
+        key_type=EngagementLevel,
+        convert=_amount,
+        expected="a weight of zero or more (a Decimal or int)",
+    )
     return FrozenMap((level, weights[level]) for level in EngagementLevel)
 
 
@@ -301,43 +327,41 @@ _DEFAULT_ROLE_CAPACITY: FrozenMap[TeamRole, int] = FrozenMap(
 def _as_role_capacity(value: Mapping[TeamRole, int] | None) -> FrozenMap[TeamRole, int] | None:
     if value is None:
         return None
-    if not isinstance(value, Mapping):
-        raise ValidationError("EngagementAllocation", "role_capacity", value, "a mapping")
-    capacity = dict(_DEFAULT_ROLE_CAPACITY)
-    for role, places in value.items():
-        if not isinstance(role, TeamRole):
-            raise ValidationError("EngagementAllocation", "role_capacity", role, "TeamRole keys")
-        if type(places) is not int or places < 0:
-            raise ValidationError(
-                "EngagementAllocation", f"role_capacity[{role.value}]", places, "an int >= 0"
-            )
-        capacity[role] = places
-    return FrozenMap(capacity)
+    return FrozenMap(
+        _over_defaults(
+            "role_capacity",
+            value,
+            defaults=_DEFAULT_ROLE_CAPACITY,
+            key_type=TeamRole,
+            convert=_places,
+            expected="an int >= 0",
+        )
+    )
+
+
+def _places(value: object) -> int | None:
+    return value if type(value) is int and value >= 0 else None
 
 
 def _as_level_roles(
     value: Mapping[EngagementLevel, Iterable[TeamRole]],
 ) -> FrozenMap[EngagementLevel, tuple[TeamRole, ...]]:
-    if not isinstance(value, Mapping):
-        raise ValidationError("EngagementAllocation", "level_roles", value, "a mapping")
-    roles = dict(DEFAULT_LEVEL_ROLES)
-    for level, called in value.items():
-        if not isinstance(level, EngagementLevel):
-            raise ValidationError(
-                "EngagementAllocation", "level_roles", level, "EngagementLevel keys"
-            )
-        # A sequence, in order of preference: a set has no order to prefer by.
-        if not isinstance(called, (list, tuple)) or not all(
-            isinstance(r, TeamRole) for r in called
-        ):
-            raise ValidationError(
-                "EngagementAllocation",
-                f"level_roles[{level.value}]",
-                called,
-                "a list or tuple of TeamRole members, best first",
-            )
-        roles[level] = tuple(dict.fromkeys(called))  # repeats dropped, order kept
+    roles = _over_defaults(
+        "level_roles",
+        value,
+        defaults=DEFAULT_LEVEL_ROLES,
+        key_type=EngagementLevel,
+        convert=_called_roles,
+        expected="a list or tuple of TeamRole members, best first",
+    )
     return FrozenMap((level, roles[level]) for level in EngagementLevel)
+
+
+def _called_roles(value: object) -> tuple[TeamRole, ...] | None:
+    # A sequence, in order of preference: a set has no order to prefer by.
+    if not isinstance(value, (list, tuple)) or not all(isinstance(r, TeamRole) for r in value):
+        return None
+    return tuple(dict.fromkeys(value))  # repeats dropped, order kept
 
 
 def _as_roles(value: Collection[TeamRole]) -> frozenset[TeamRole]:
